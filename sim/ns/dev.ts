@@ -24,6 +24,8 @@ export const ORDWR = 2;
 export const OEXEC = 3;
 /** Truncate on open. */
 export const OTRUNC = 0x10;
+/** Close on exec; the simulator has no exec, so it is only masked as sysfile.c does. */
+export const OCEXEC = 0x20;
 /** Remove the file when the channel is closed. */
 export const ORCLOSE = 0x40;
 /** Exclusive use (create only). */
@@ -90,9 +92,11 @@ export class Chan {
   flag = 0;
   /** File offset used by read/write without an explicit offset. */
   offset = 0;
+  /** Directory-read index (c->dri): the next generator slot devdirread packs; seek resets it. */
+  dri = 0;
   /** Device-private state (devvmx's aux buffer, devsegment's Globalseg). */
   aux: unknown = undefined;
-  /** Path the channel was reached by, for messages. */
+  /** Path the channel was reached by (c->path, as "#g/vm.0"); devstat names directories from it. */
   name: string;
   /** Make a channel for `qid` on `dev`. */
   constructor(dev: Dev, qid: Qid, name: string) {
@@ -107,6 +111,9 @@ export class Chan {
  * a Dir, `0` for an empty slot to skip, `-1` past the end.
  */
 export type GenResult = Dir | 0 | -1;
+
+/** A directory generator as dev.c's helpers take it (Devgen), bound to its device. */
+export type DevGen = (up: Proc, c: Chan, s: number) => GenResult;
 
 /** A Plan 9 device (a row of the kernel's devtab). */
 export interface Dev {

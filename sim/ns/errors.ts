@@ -187,3 +187,24 @@ export class PlanError extends Error {
 export function error(errstr: string): never {
   throw new PlanError(errstr);
 }
+
+/** Size of the kernel's error buffer (up->errstr), terminator included (libc.h). */
+export const ERRMAX = 128;
+
+const _utf8 = new TextEncoder();
+const _fromUtf8 = new TextDecoder();
+
+/**
+ * `s` as the kernel's kstrcpy(dst, s, ns) leaves it in a buffer of `ns`
+ * bytes: unchanged if it fits with its terminator, else cut to ns-4 bytes at
+ * a UTF-8 sequence boundary and ended with "...". error() stores every error
+ * string this way with ns = ERRMAX; devsegment uses it for names too.
+ */
+export function kstrcpy(s: string, ns: number = ERRMAX): string {
+  const b = _utf8.encode(s);
+  if (b.length < ns) return s;
+  let n = ns - 4;
+  if (n < 0) return _fromUtf8.decode(b.subarray(0, ns - 1));
+  while (n > 0 && (b[--n] & 0xc0) === 0x80);
+  return _fromUtf8.decode(b.subarray(0, n)) + "...";
+}
