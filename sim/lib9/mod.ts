@@ -23,7 +23,7 @@
  * equal(getfields("pc 0x10", 10, true, " \t")[1], "0x10");
  * const n: Strto<bigint> = strtoull("0x10", 0);
  * equal(n.value + strtoll("-1", 0).value + BigInt(strtoul("1", 0).value), 16n);
- * const args: FmtArg[] = [16, 0n];
+ * const args: FmtArg[] = [16, 0n, 0n];
  * equal(smprint("%#.*llux %#llux", ...args), "0x0000000000000000 0x0");
  * equal(fmtX(0) + fmtXpad(1, 4) + fmtP(-1), "0x00x00010xffffffffffffffff");
  * equal(fmtQ("it's") + fmtSharpQ("x"), "'it''s''x'");
