@@ -1,8 +1,9 @@
 /**
  * The simulated Plan 9 name space: the device shapes and helpers devices are
  * built from (after 9front's portdat.h and port/dev.c), the stat(5) entry
- * codec, the kernel's error strings, and the system-call interface programs
- * use.
+ * codec, the kernel's error strings, the system-call interface programs use,
+ * and `NameSpace`, which implements it over a set of devices as namec and
+ * sysfile.c do.
  *
  * @module
  */
@@ -101,5 +102,6 @@ export {
   kstrcpy,
   PlanError,
 } from "./errors.ts";
+export { DIRMAX, dirread, FIRSTFD, NameSpace, type NameSpaceOptions } from "./namespace.ts";
 export { BIT16SZ, convD2M, convM2D, sizeD2M, statcheck, STATFIXLEN } from "./stat.ts";
 export { SEEK_CUR, SEEK_END, SEEK_SET, type Syscalls } from "./syscalls.ts";
