@@ -11,13 +11,19 @@
  * and cap batch size at the pipe buffer. Calls to {@link NativeRunner.run}
  * are queued, so concurrent callers cannot interleave batches.
  *
- * @example
- * ```ts ignore
- * await using runner = await NativeRunner.open();
- * const [r] = await runner.run([nativeCase(new Uint8Array([0x48, 0x01, 0xd8]), {
- *   regs: { rax: 1n, rbx: 2n },
- * })]);
- * // r.kind === "ok", r.regs[0] === 3n
+ * @example Add two registers on the host CPU
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nativeCase } from "./native_case.ts";
+ *
+ * const open: NativeOpenOptions = {}; // or { path } of a prebuilt runner
+ * const options: NativeRunOptions = { timeoutMs: 20 };
+ * await using runner = await NativeRunner.open(open);
+ * const add = new Uint8Array([0x48, 0x01, 0xd8]); // add rax, rbx
+ * const [r] = await runner.run([nativeCase(add, { regs: { rax: 1n, rbx: 2n } })], options);
+ * assert.equal(r.kind, "ok");
+ * assert.equal(r.regs[0], 3n);
+ * assert.equal(r.rflags, 0x206n); // PF, and bit 1 and IF, which RFLAGS always has
  * ```
  *
  * @module

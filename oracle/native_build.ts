@@ -51,6 +51,7 @@ export async function buildRunner(options: BuildOptions = {}): Promise<string> {
     try {
       result = await new Deno.Command(cc, {
         args: [...RUNNER_CFLAGS, "-o", tmp, _path(source)],
+        env: { LC_ALL: "C" }, // plain ASCII diagnostics
         stdout: "piped",
         stderr: "piped",
       }).output();

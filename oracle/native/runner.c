@@ -25,7 +25,9 @@
  * selectors and the FS/GS bases are put back after each case, since glibc
  * keeps its thread pointer in FS and cases may reload FS or GS.
  * Not defended against: WRPKRU (a case that revokes access to protection key
- * 0 takes the runner down with it).
+ * 0 takes the runner down with it) and stores into the runner's own memory
+ * (its image at 0x400000, heap, stacks); cases should keep their accesses
+ * to their regions and stack.
  */
 #define _GNU_SOURCE
 #include <asm/prctl.h>
