@@ -1,0 +1,66 @@
+/**
+ * Traces: the whole conversation between a program and the simulated name
+ * space (#X, #g), recorded as a crash-safe stream of msgpack chunks, and the
+ * tools on it: replay (check every output against a fresh backend), show
+ * (an strace-like listing) and diff (field-by-field comparison). The format
+ * is specified in docs/trace-format.md.
+ *
+ * Start with `Recorder` (record.ts has a runnable example) and `replayTrace`.
+ *
+ * @module
+ */
+
+export type { Backend, BackendFactory } from "./backend.ts";
+export { type CliIO, consoleIO } from "./cli.ts";
+export {
+  bytesDiff,
+  type Difference,
+  type DiffOptions,
+  type DiffResult,
+  diffTraces,
+  type FieldDiff,
+  formatDiff,
+  parseWaitLine,
+  valueDiff,
+} from "./diff.ts";
+export { diffMain } from "./diff_main.ts";
+export { sameOutcome, sameValue } from "./equal.ts";
+export { TraceError } from "./errors.ts";
+export { MemfsBackend, memfsFactory, type MemfsOptions } from "./memfs.ts";
+export { type Checkpoint, type FollowOptions, readTraceFile, TraceFile } from "./reader.ts";
+export { Recorder, type RecordingInput, recordSyscalls } from "./record.ts";
+export {
+  type Divergence,
+  type IndexedEvent,
+  type ReplayOptions,
+  type ReplayResult,
+  replayTrace,
+} from "./replay.ts";
+export { replayMain, type ReplayMainOptions } from "./replay_main.ts";
+export {
+  type ArgKind,
+  type ArgSpec,
+  type ArgValue,
+  type BackendDescription,
+  FORMAT_VERSION,
+  OP_BY_NAME,
+  type OpName,
+  OPS,
+  type OpSpec,
+  type Outcome,
+  type ResultKind,
+  type ResultValue,
+  type TraceEvent,
+  type TraceHeader,
+} from "./schema.ts";
+export {
+  eventJson,
+  formatEvent,
+  formatOutcome,
+  type ShowOptions,
+  showTrace,
+  showTraceJson,
+} from "./show.ts";
+export { showMain } from "./show_main.ts";
+export { fileSink, MemorySink, type TraceSink } from "./sink.ts";
+export { type HeaderInput, TOOL, TraceWriter, type WriterOptions } from "./writer.ts";
