@@ -198,6 +198,16 @@ Deno.test("the same segment found under a second name: pieces merge by segment, 
   assert.equal(map.getmeminfo(), "r-- wb 0x0 0x2000 alias 0x0\nr-- wb 0x3000 0x4000 b 0x0\n");
 });
 
+Deno.test("segment names print as %s prints bytes: UTF-8 kept, a bad byte as U+FFFD", () => {
+  const { map, segs } = world();
+  const attach = (n: string) => (n.startsWith("x") ? segs.b : undefined);
+  map.setmeminfo("r wb 0 0x1000 x\xc3\xa9 0\nr wb 0x2000 0x3000 x\xffyzzz 0\n", attach);
+  assert.equal(
+    map.getmeminfo(),
+    "r-- wb 0x0 0x1000 x\xc3\xa9 0x0\nr-- wb 0x2000 0x3000 x\xef\xbf\xbdyzzz 0x0\n",
+  );
+});
+
 Deno.test("errors, in devvmx's order", () => {
   const { map, attach } = world();
   const cases: [string, string][] = [
