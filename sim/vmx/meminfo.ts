@@ -17,8 +17,8 @@
  * Not modeled: on hardware eptwalk allocates EPT tables even for pages an
  * all-`-` line unmaps, one 4 KiB table per 2 MiB, so unmapping a vast range
  * may run the kernel out of memory. A line spanning more than
- * `UNMAP_LIMIT` bytes throws a plain Error (not a PlanError) instead of
- * guessing.
+ * `UNMAP_LIMIT` bytes fails with `unimplemented: unmapping N bytes at once`
+ * instead of guessing.
  *
  * @module
  */
@@ -199,10 +199,7 @@ export class VmMemMap implements PhysMap {
       }
     } else {
       if (end - mp.addr > UNMAP_LIMIT) {
-        throw new Error(
-          `vmxsim: unmapping ${fmtX(BigInt(end - mp.addr))} bytes is not modeled ` +
-            `(devvmx allocates EPT tables for them; the outcome depends on kernel memory)`,
-        );
+        error(`unimplemented: unmapping ${fmtX(BigInt(end - mp.addr))} bytes at once`);
       }
       if (last - first <= this.#ept.size) {
         for (let p = first; p !== last; p++) this.#ept.delete(p);
