@@ -279,19 +279,16 @@ function _loadResult(spec: OpSpec, v: unknown, blob: (ref: BlobRef) => Uint8Arra
   }
 }
 
-/** The header as its stored msgpack map (no blobs: nothing precedes it to hold them). */
+/** The header as its stored msgpack map (bytes inline: no blob chunk can precede it). */
 export function encodeHeader(h: TraceHeader): Record<string, unknown> {
-  const noBlob = (): never => {
-    throw new Error("unreachable: header records never use blobs");
-  };
   const out: Record<string, unknown> = {
     format: h.format,
     tool: h.tool,
-    backend: storeValue(h.backend, noBlob, Infinity, "backend"),
+    backend: storeValue(h.backend, undefined, 0, "backend"),
     argv: [...h.argv],
   };
   if (h.seed !== undefined) out.seed = typeof h.seed === "bigint" ? h.seed : intField(h.seed);
-  if (h.info !== undefined) out.info = storeValue(h.info, noBlob, Infinity, "info");
+  if (h.info !== undefined) out.info = storeValue(h.info, undefined, 0, "info");
   return out;
 }
 

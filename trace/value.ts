@@ -18,13 +18,14 @@ const _MIN_I64 = -(1n << 63n);
 const _MAX_U64 = (1n << 64n) - 1n;
 
 /**
- * Check `value` and return a copy in which every Uint8Array of at least
- * `blobMin` bytes is replaced by what `toBlob` returns for it.
+ * Check `value` and return a copy in which, given `toBlob`, every
+ * Uint8Array of at least `blobMin` bytes is replaced by what `toBlob`
+ * returns for it.
  */
 export function storeValue(
   value: unknown,
-  toBlob: (bytes: Uint8Array) => BlobRef,
-  blobMin: number,
+  toBlob?: (bytes: Uint8Array) => BlobRef,
+  blobMin = 0,
   path = "record",
 ): unknown {
   switch (typeof value) {
@@ -50,7 +51,7 @@ export function storeValue(
   }
   if (value === null) return null;
   if (value instanceof Uint8Array) {
-    return value.length >= blobMin ? toBlob(value) : value.slice();
+    return toBlob && value.length >= blobMin ? toBlob(value) : value.slice();
   }
   if (Array.isArray(value)) {
     return Array.from(value, (v, i) => storeValue(v, toBlob, blobMin, `${path}[${i}]`));
