@@ -105,6 +105,25 @@ export enum Field {
   GUEST_PHYSICAL,
   IDT_VECTORING_INFO,
   IDT_VECTORING_CODE,
+  /** Pending debug exceptions (guest-state area; bit 14 BS: a single-step trap still to deliver). */
+  PENDING_DBG,
+  // Guest MSRs that devvmx passes through (the VM-entry MSR-load area on amd64).
+  STAR,
+  LSTAR,
+  CSTAR,
+  SFMASK,
+  KERNEL_GS_BASE,
   /** Number of fields. */
   COUNT,
+}
+
+/**
+ * What the VMX layer needs of a vCPU's state: every Field read and written as
+ * the VMCS would, a value cut to the field's width on write.
+ */
+export interface GuestState {
+  /** Read a field. */
+  getField(f: Field): bigint;
+  /** Write a field (cut to its width). */
+  setField(f: Field, v: bigint): void;
 }

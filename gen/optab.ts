@@ -1,0 +1,247 @@
+/**
+ * Generates sim/cpu/_optab.ts, the decoder's packed tables, from the
+ * instruction definitions in sim/cpu/defs.ts. Run `deno run -A gen/optab.ts`
+ * after changing defs.ts; a test fails while the committed file is stale.
+ *
+ * Layout (all Uint16 unless said): OPMAP[map*256+opcode] is 0 (unknown),
+ * row+1, GROUP|node (ModRM-selected: 8 memory slots by reg, then 64
+ * register slots by reg*8+rm) or PREFIX|node (4 slots: none, 66, F3, F2,
+ * each 0 or row+1). Per row: mnemonic index, three operand kinds (Uint8),
+ * attributes, sub-operation (Uint8), four handler-name indices (by operand
+ * width 8/16/32/64), flags written and flags undefined.
+ *
+ * @module
+ */
+
+import { type OpDef, OPDEFS } from "../sim/cpu/defs.ts";
+import { Attr, Opk } from "../sim/cpu/operands.ts";
+
+/** OPMAP entry flag: a ModRM-selected group node. */
+export const GROUP = 0x8000;
+/** OPMAP entry flag: a mandatory-prefix node. */
+export const PREFIX = 0x4000;
+
+const _BYTE_OPS = new Set(["Eb", "Gb", "AL", "Zb", "Ob", "Xb", "Yb"]);
+const _WIDE_OPS = new Set([
+  "Ev",
+  "Gv",
+  "eAX",
+  "eAXz",
+  "Zv",
+  "Ov",
+  "Iz",
+  "Iv",
+  "Ibs",
+  "Jz",
+  "Jb",
+  "Xz",
+  "Yz",
+]);
+
+function _opk(tok: string): number {
+  const k = tok === "1" ? Opk.ONE : (Opk as unknown as Record<string, number>)[tok];
+  if (k === undefined) throw new Error(`unknown operand kind "${tok}"`);
+  return k;
+}
+
+/** A parsed `enc` string. */
+export interface ParsedEnc {
+  /** 0: one-byte map, 1: 0F. */
+  map: number;
+  /** Opcode bytes covered. */
+  ops: number[];
+  /** Mandatory prefix: 0 none, 1: 66, 2: F3, 3: F2. */
+  pfx: number;
+  /** ModRM kind. */
+  modrm: "none" | "r" | "digit" | "exact";
+  /** reg digit, or the exact ModRM byte. */
+  digit: number;
+}
+
+/** Parse a row's encoding (see defs.ts for the grammar). */
+export function parseEnc(d: OpDef): ParsedEnc {
+  const t = d.enc.split(" ");
+  let pfx = 0;
+  const p = ["66", "F3", "F2"].indexOf(t[0]);
+  if (p >= 0 && t.length > 1) {
+    pfx = p + 1;
+    t.shift();
+  }
+  let map = 0;
+  if (t[0] === "0F") {
+    map = 1;
+    t.shift();
+  }
+  const op = t.shift()!;
+  let ops: number[];
+  const base = parseInt(op, 16);
+  if (op.endsWith("+r")) ops = Array.from({ length: 8 }, (_, k) => base + k);
+  else if (op.endsWith("+cc")) ops = Array.from({ length: 16 }, (_, k) => base + k);
+  else ops = [base];
+  let modrm: ParsedEnc["modrm"] = "none";
+  let digit = 0;
+  if (t.length > 0) {
+    const m = t.shift()!;
+    if (m === "/r") modrm = "r";
+    else if (/^\/[0-7]$/.test(m)) {
+      modrm = "digit";
+      digit = Number(m[1]);
+    } else {
+      modrm = "exact";
+      digit = parseInt(m, 16);
+    }
+  }
+  if (t.length > 0) throw new Error(`bad encoding "${d.enc}"`);
+  return { map, ops, pfx, modrm, digit };
+}
+
+function _hexU16(a: number[]): string {
+  return a.map((v) => v.toString(16).padStart(4, "0")).join("");
+}
+
+function _chunks(s: string, n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += n) out.push(`  "${s.slice(i, i + n)}"`);
+  return out.join(" +\n");
+}
+
+/** Render the text of _optab.ts from the definitions. */
+export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
+  const mnems: string[] = [];
+  const handlers: string[] = [""];
+  const opmap = new Array<number>(512).fill(0);
+  const groups: number[] = [];
+  const pfxNodes: number[] = [];
+  const rowMnem: number[] = [],
+    rowOps: number[] = [],
+    rowAttr: number[] = [],
+    rowSub: number[] = [];
+  const rowH: number[] = [], rowFw: number[] = [], rowFu: number[] = [];
+  const intern = (list: string[], s: string) => {
+    let k = list.indexOf(s);
+    if (k < 0) k = list.push(s) - 1;
+    return k;
+  };
+  defs.forEach((d, row) => {
+    const e = parseEnc(d);
+    const toks = d.form === "" ? [] : d.form.split(",");
+    if (toks.length > 3) throw new Error(`too many operands in "${d.form}"`);
+    let attr = d.attr;
+    if (e.modrm !== "none") attr |= Attr.MODRM;
+    if (toks.some((t) => _WIDE_OPS.has(t))) attr |= Attr.WIDE;
+    else if (toks.some((t) => _BYTE_OPS.has(t))) attr |= Attr.BYTE;
+    rowMnem.push(intern(mnems, d.mnem));
+    for (let k = 0; k < 3; k++) rowOps.push(k < toks.length ? _opk(toks[k]) : Opk.NONE);
+    rowAttr.push(attr);
+    rowSub.push(d.sub);
+    for (let w = 0; w < 4; w++) {
+      let name = d.h;
+      if (name !== "" && attr & Attr.BYTE) name += "8";
+      else if (name !== "" && attr & Attr.WIDE) name += w === 0 ? "" : String(8 << w);
+      rowH.push(attr & Attr.WIDE && w === 0 ? 0 : intern(handlers, name));
+    }
+    rowFw.push(d.fw);
+    rowFu.push(d.fu);
+    for (const op of e.ops) {
+      const slot = e.map * 256 + op;
+      let cur = opmap[slot];
+      if (e.pfx !== 0) {
+        if (!(cur & PREFIX)) {
+          const n = pfxNodes.length / 4;
+          pfxNodes.push(cur, cur, cur, cur);
+          cur = opmap[slot] = PREFIX | n;
+        }
+        pfxNodes[(cur & 0xfff) * 4 + e.pfx] = row + 1;
+        continue;
+      }
+      if (e.modrm === "digit" || e.modrm === "exact") {
+        if (!(cur & GROUP)) {
+          if (cur !== 0) throw new Error(`group opcode ${d.enc} collides with a row`);
+          const n = groups.length / 72;
+          for (let k = 0; k < 72; k++) groups.push(0);
+          cur = opmap[slot] = GROUP | n;
+        }
+        const g = (cur & 0xfff) * 72;
+        if (e.modrm === "digit") {
+          groups[g + e.digit] = row + 1;
+          for (let rm = 0; rm < 8; rm++) groups[g + 8 + e.digit * 8 + rm] = row + 1;
+        } else {
+          if (e.digit < 0xc0) throw new Error(`exact ModRM ${d.enc} must be a register form`);
+          groups[g + 8 + (e.digit & 0x3f)] = row + 1;
+        }
+        continue;
+      }
+      if (cur & (GROUP | PREFIX)) throw new Error(`row ${d.enc} collides with a node`);
+      opmap[slot] = row + 1; // a later row overrides an earlier one (90 NOP over 90+r XCHG)
+    }
+  });
+  const q = (s: string) => JSON.stringify(s);
+  return `// Code generated by gen/optab.ts from sim/cpu/defs.ts. DO NOT EDIT.
+// deno-fmt-ignore-file
+/**
+ * The decoder's packed opcode tables (see gen/optab.ts for the layout).
+ *
+ * @module
+ */
+
+function _u16(hex: string): Uint16Array {
+  const a = new Uint16Array(hex.length / 4);
+  for (let i = 0; i < a.length; i++) a[i] = parseInt(hex.slice(i * 4, i * 4 + 4), 16);
+  return a;
+}
+
+/** OPMAP entry flag: a ModRM-selected group node. */
+export const GROUP = ${GROUP};
+/** OPMAP entry flag: a mandatory-prefix node. */
+export const PREFIX = ${PREFIX};
+/** Mnemonics by index. */
+export const MNEMONICS: readonly string[] = [${mnems.map(q).join(", ")}];
+/** Handler names by index; 0 is "" (not executed yet). */
+export const HANDLER_NAMES: readonly string[] = [${handlers.map(q).join(", ")}];
+/** Number of rows. */
+export const ROW_COUNT = ${defs.length};
+/** Opcode map: one-byte opcodes, then 0F xx. */
+export const OPMAP: Uint16Array = _u16(
+${_chunks(_hexU16(opmap), 96)},
+);
+/** Group nodes, 72 slots each. */
+export const GROUPS: Uint16Array = _u16(
+${_chunks(_hexU16(groups), 96)},
+);
+/** Mandatory-prefix nodes, 4 slots each. */
+export const PREFIXES: Uint16Array = _u16(${q(_hexU16(pfxNodes))});
+/** Row mnemonic index. */
+export const ROW_MNEM: Uint16Array = _u16(
+${_chunks(_hexU16(rowMnem), 96)},
+);
+/** Row operand kinds, three per row. */
+export const ROW_OPS: Uint16Array = _u16(
+${_chunks(_hexU16(rowOps), 96)},
+);
+/** Row attributes. */
+export const ROW_ATTR: Uint16Array = _u16(
+${_chunks(_hexU16(rowAttr), 96)},
+);
+/** Row sub-operation. */
+export const ROW_SUB: Uint16Array = _u16(
+${_chunks(_hexU16(rowSub), 96)},
+);
+/** Row handler-name index by width (8, 16, 32, 64 bits), four per row. */
+export const ROW_H: Uint16Array = _u16(
+${_chunks(_hexU16(rowH), 96)},
+);
+/** Row flags written. */
+export const ROW_FW: Uint16Array = _u16(
+${_chunks(_hexU16(rowFw), 96)},
+);
+/** Row flags undefined. */
+export const ROW_FU: Uint16Array = _u16(
+${_chunks(_hexU16(rowFu), 96)},
+);
+`;
+}
+
+if (import.meta.main) {
+  const out = new URL("../sim/cpu/_optab.ts", import.meta.url);
+  Deno.writeTextFileSync(out, renderOptab());
+}

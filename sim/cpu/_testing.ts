@@ -1,0 +1,57 @@
+/**
+ * Test fixtures for the CPU: a PhysMap over one GuestRam with per-page
+ * attributes, and a vCPU loaded with code. Test-only.
+ *
+ * @module
+ */
+
+import { type EptEntry, GuestRam, PAGE_SIZE, type PhysMap } from "./bus.ts";
+import { Cpu } from "./cpu.ts";
+import { Field } from "./fields.ts";
+
+/** RWX, write-back: devvmx's attribute bits for an `rwx wb` map line. */
+export const RWX_WB = 7 | (6 << 3) | 0x400;
+
+/** A PhysMap mapping guest-physical pages 1:1 onto one RAM, each page with its own attribute. */
+export class TestMap implements PhysMap {
+  /** The RAM. */
+  readonly ram: GuestRam;
+  /** Attribute per page; 0 unmapped. */
+  readonly attr: Uint16Array;
+  /** Count of lookups (to see the TLB work). */
+  lookups = 0;
+
+  /** `pages` pages, all mapped with `attr`. */
+  constructor(pages: number, attr = RWX_WB) {
+    this.ram = new GuestRam(pages * PAGE_SIZE);
+    this.attr = new Uint16Array(pages).fill(attr);
+  }
+
+  /** The page's translation. */
+  lookupPage(page: number): EptEntry | undefined {
+    this.lookups++;
+    if (page >= this.attr.length || this.attr[page] === 0) return undefined;
+    return { ram: this.ram, offset: page * PAGE_SIZE, attr: this.attr[page] };
+  }
+}
+
+/** Parse "01 d8 ..." into bytes. */
+export function hexBytes(s: string): Uint8Array {
+  const t = s.replace(/\s+/g, "");
+  return new Uint8Array(t.match(/../g)?.map((x) => parseInt(x, 16)) ?? []);
+}
+
+/** A vCPU over a fresh 16-page TestMap with `code` at `at` (also RIP), ESP at 0x8000. */
+export function cpuWith(code: string, at = 0x1000, pages = 16): { cpu: Cpu; map: TestMap } {
+  const map = new TestMap(pages);
+  map.ram.bytes.set(hexBytes(code), at);
+  const cpu = new Cpu(map);
+  cpu.setField(Field.RIP, BigInt(at));
+  cpu.setField(Field.RSP, 0x8000n);
+  return { cpu, map };
+}
+
+/** A field as a number (fields below 2^53). */
+export function num(cpu: Cpu, f: Field): number {
+  return Number(cpu.getField(f));
+}

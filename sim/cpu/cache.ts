@@ -1,0 +1,195 @@
+/**
+ * Decoded-instruction cache by basic block, keyed by the guest-physical
+ * address of the block's first byte and the decoding mode. A block ends at
+ * a control transfer or other END instruction, before an instruction that
+ * starts on the next page, or after 64 instructions. Each block records the
+ * generation of the RAM pages its bytes came from; a write that lands on
+ * decoded code (smc.ts, or the host through GuestRam.noteWrite) bumps the
+ * generation and the block is decoded again on its next use. `flush` (on
+ * map changes) drops everything.
+ *
+ * @module
+ */
+
+import { EPT_EXEC, type EptEntry, type GuestRam, PAGE_SIZE } from "./bus.ts";
+import { type CodeSource, decode } from "./decode.ts";
+import { HANDLERS } from "./handlers.ts";
+import { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, Insn } from "./insn.ts";
+import { ACC_FETCH, translate } from "./mem.ts";
+import { Attr } from "./operands.ts";
+import { markCode } from "./smc.ts";
+import { type CpuState, CS, dead, hexPc, raise } from "./state.ts";
+
+const _MAX_INSNS = 64;
+const _SLOTS = 4096;
+
+/** A decoded basic block. */
+export class Block {
+  /** Guest-physical address of the first byte. */
+  readonly phys: number;
+  /** Decoding mode. */
+  readonly mode: number;
+  /** Instructions. */
+  readonly insns: Insn[];
+  /** Total length in bytes. */
+  readonly bytes: number;
+  /** RAM pages the bytes came from (one or two) and their generations at decode time. */
+  readonly rams: GuestRam[];
+  /** Page numbers within each RAM. */
+  readonly pages: number[];
+  /** Generations. */
+  readonly gens: number[];
+
+  /** A block as decoded. */
+  constructor(
+    phys: number,
+    mode: number,
+    insns: Insn[],
+    bytes: number,
+    rams: GuestRam[],
+    pages: number[],
+  ) {
+    this.phys = phys;
+    this.mode = mode;
+    this.insns = insns;
+    this.bytes = bytes;
+    this.rams = rams;
+    this.pages = pages;
+    this.gens = pages.map((p, k) => rams[k].pageGen[p]);
+  }
+
+  /** True while none of its pages was written since decoding. */
+  valid(): boolean {
+    for (let k = 0; k < this.rams.length; k++) {
+      if (this.rams[k].pageGen[this.pages[k]] !== this.gens[k]) return false;
+    }
+    return true;
+  }
+}
+
+/** Fetches code bytes at CS offsets; faults on the first instruction are raised, later ones end the block. */
+class _Fetcher implements CodeSource {
+  c: CpuState;
+  first = true;
+  page = -1;
+  entry: EptEntry | undefined = undefined;
+  rams: GuestRam[] = [];
+  pages: number[] = [];
+
+  constructor(c: CpuState) {
+    this.c = c;
+  }
+
+  byteAt(off: number): number {
+    const c = this.c;
+    if (off > c.segLimit[CS]) {
+      if (this.first) raise(c, 13, 0);
+      return -1;
+    }
+    const lin = (c.segBase[CS] + off) >>> 0;
+    const page = Math.floor(lin / PAGE_SIZE);
+    if (page !== this.page) {
+      let e: EptEntry | undefined;
+      if (this.first) e = translate(c, lin, ACC_FETCH);
+      else {
+        if (c.paging) return -1;
+        e = c.mem.lookupPage(page);
+        if (e === undefined || !(e.attr & EPT_EXEC) || (e.attr & 7) === 6) return -1;
+      }
+      this.page = page;
+      this.entry = e;
+      const rp = Math.floor(e.offset / PAGE_SIZE);
+      if (!this.rams.some((r, k) => r === e.ram && this.pages[k] === rp)) {
+        this.rams.push(e.ram);
+        this.pages.push(rp);
+      }
+    }
+    const e = this.entry!;
+    const at = e.offset + (lin & 0xfff);
+    if (markCode(e.ram, at, 1)) {
+      c.tlbW.flush();
+    }
+    return e.ram.bytes[at];
+  }
+}
+
+function _hexBytes(src: CodeSource, off: number, len: number, mask: number): string {
+  const out: string[] = [];
+  for (let k = 0; k < len; k++) {
+    out.push(src.byteAt((off + k) & mask).toString(16).padStart(2, "0"));
+  }
+  return out.join(" ");
+}
+
+/** The fault handlers a decode failure turns into. */
+function _failure(status: number, bytes: string): (c: CpuState) => void {
+  if (status === DEC_INVALID) return (c) => raise(c, 6);
+  if (status === DEC_TOO_LONG) return (c) => raise(c, 13, 0);
+  return (c) => dead(c, `unimplemented instruction ${bytes} at ${hexPc(c.ip)}`);
+}
+
+/** Blocks by physical address, direct-mapped. */
+export class CodeCache {
+  readonly #c: CpuState;
+  readonly #slots: (Block | undefined)[] = new Array<Block | undefined>(_SLOTS).fill(undefined);
+
+  /** A cache for `c`. */
+  constructor(c: CpuState) {
+    this.#c = c;
+  }
+
+  /** Drop every block. */
+  flush(): void {
+    this.#slots.fill(undefined);
+  }
+
+  /** The block starting at the current IP, decoding it if needed (fetch faults of its first instruction throw). */
+  lookup(): Block {
+    const c = this.#c;
+    const ip = c.ip;
+    const lin = (c.segBase[CS] + ip) >>> 0;
+    if (c.paging) dead(c, "unimplemented paging");
+    const phys = lin;
+    const k = (phys ^ (phys >>> 11)) & (_SLOTS - 1);
+    const b = this.#slots[k];
+    if (
+      b !== undefined && b.phys === phys && b.mode === c.mode && b.valid() &&
+      ip + b.bytes - 1 <= c.segLimit[CS]
+    ) {
+      return b;
+    }
+    const nb = this.#decode(phys, ip);
+    this.#slots[k] = nb;
+    return nb;
+  }
+
+  #decode(phys: number, ip: number): Block {
+    const c = this.#c;
+    const f = new _Fetcher(c);
+    const insns: Insn[] = [];
+    let off = ip, bytes = 0;
+    const mask = c.ipMask === -1 ? 0xffffffff : 0xffff;
+    const page0 = Math.floor(phys / PAGE_SIZE);
+    for (;;) {
+      f.first = insns.length === 0;
+      const i = new Insn();
+      const st = decode(f, off, c.mode, i);
+      if (st === DEC_FETCH) {
+        if (f.first) dead(c, "instruction fetch failed without a fault");
+        break;
+      }
+      const h = st === DEC_OK ? HANDLERS[i.hid] : undefined;
+      if (h !== undefined) i.fn = h;
+      else {
+        f.first = false;
+        i.fn = _failure(st, _hexBytes(f, off, i.len, mask));
+      }
+      insns.push(i);
+      bytes += i.len;
+      off = (off + i.len) & mask;
+      if (h === undefined || i.attr & Attr.END || insns.length >= _MAX_INSNS) break;
+      if (Math.floor(((c.segBase[CS] + off) >>> 0) / PAGE_SIZE) !== page0) break;
+    }
+    return new Block(phys, c.mode, insns, bytes, f.rams, f.pages);
+  }
+}

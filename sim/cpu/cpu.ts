@@ -1,0 +1,344 @@
+/**
+ * The vCPU: `run` executes guest code in VMX non-root operation until a VM
+ * exit, the instruction budget or an internal failure; fields are read and
+ * written as VMCS fields; `inject` queues VM-entry event injection.
+ *
+ * Order at each instruction boundary (SDM vol. 3 §6.9 priorities with the
+ * VMX events of §26.5.2 and §26.7): pending MTF exit, pending single-step
+ * #DB, interrupt-window exit, budget, then the next instruction.
+ *
+ * @module
+ */
+
+import type { PhysMap } from "./bus.ts";
+import { CodeCache } from "./cache.ts";
+import { deliverEvent, type EventSpec } from "./events.ts";
+import {
+  EXIT_IRQ_WINDOW,
+  EXIT_MTF,
+  INTR_HW_EXCEPTION,
+  INTR_NMI,
+  INTR_SW_INTERRUPT,
+  vmexit,
+} from "./exits.ts";
+import { Field, type GuestState } from "./fields.ts";
+import { getFlags } from "./flags.ts";
+import { refreshMode } from "./mode.ts";
+import { IF, TF } from "./operands.ts";
+import { CpuState, dead, STOP, STOP_DEAD, STOP_EXC, STOP_EXIT } from "./state.ts";
+
+/** Why `run` returned. */
+export enum RunStatus {
+  /** A VM exit: the exit-information fields describe it. */
+  EXIT = 0,
+  /** The instruction budget is used up. */
+  BUDGET = 1,
+  /** An internal failure (`deadMessage`); the vCPU cannot run again. */
+  DEAD = 2,
+}
+
+/** PROCBASED_CTLS bit: interrupt-window exiting. */
+export const PROCB_IRQWIN = 1 << 2;
+/** PROCBASED_CTLS bit: monitor trap flag. */
+export const PROCB_MONTRAP = 1 << 27;
+
+const _BS = 0x4000;
+
+// Field widths in bits (SDM vol. 3 appendix B): 16 for selectors, 32 for limits, access
+// rights and 32-bit control/information fields, 64 for the rest (natural width on a 64-bit host).
+const _WIDTH: Uint8Array = (() => {
+  const w = new Uint8Array(Field.COUNT).fill(64);
+  for (let s = 0; s < 8; s++) {
+    w[Field.ES_SEL + s * 4] = 16;
+    w[Field.ES_LIMIT + s * 4] = 32;
+    w[Field.ES_AR + s * 4] = 32;
+  }
+  for (
+    const f of [
+      Field.GDTR_LIMIT,
+      Field.IDTR_LIMIT,
+      Field.INTERRUPTIBILITY,
+      Field.ACTIVITY,
+      Field.EXCEPTION_BITMAP,
+      Field.PROCBASED_CTLS,
+      Field.PROCBASED_CTLS2,
+      Field.ENTRY_CTLS,
+      Field.INSTRUCTION_ERROR,
+      Field.EXIT_REASON,
+      Field.EXIT_INTR_INFO,
+      Field.EXIT_INTR_CODE,
+      Field.EXIT_INSTR_LEN,
+      Field.EXIT_INSTR_INFO,
+      Field.IDT_VECTORING_INFO,
+      Field.IDT_VECTORING_CODE,
+    ]
+  ) w[f] = 32;
+  return w;
+})();
+
+function _big(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+/** A virtual CPU behind vmx(3). */
+export class Cpu extends CpuState implements GuestState {
+  readonly #cache: CodeCache;
+  #injInfo = 0;
+  #injCode = 0;
+  #injLen = 0;
+  #mtfPending = false;
+  #dbgPending = 0;
+  #dead = false;
+
+  /** A vCPU over `mem` in devvmx's initial guest state (vmcsinit): 32-bit flat protected mode. */
+  constructor(mem: PhysMap) {
+    super(mem);
+    this.#cache = new CodeCache(this);
+    for (let s = 0; s < 6; s++) {
+      this.segLimit[s] = 0xffffffff;
+      this.segAr[s] = 0xc093;
+    }
+    this.segAr[1] = 0xc09b;
+    this.segAr[6] = 0x10000;
+    this.segLimit[7] = 0xffff;
+    this.segAr[7] = 0x8b;
+    this.setWide(Field.CR0, 0x31, 0);
+    this.setWide(Field.CR0_SHADOW, 0x31, 0);
+    this.setWide(Field.PAT, 0x00070406, 0x00070406);
+    this.setWide(Field.XCR0, 1, 0);
+    this.setWide(Field.EXCEPTION_BITMAP, 0x40002, 0);
+    refreshMode(this);
+  }
+
+  /** Drop cached translations and decoded code (after the memory map changed). */
+  flushTlb(): void {
+    this.tlbR.flush();
+    this.tlbW.flush();
+    this.tlbX.flush();
+    this.#cache.flush();
+  }
+
+  /** Queue an event for injection at the next `run` (VM-entry interruption info, error code, length). */
+  inject(info: number, code: number, ilen: number): void {
+    this.#injInfo = info >>> 0;
+    this.#injCode = code >>> 0;
+    this.#injLen = ilen >>> 0;
+  }
+
+  /** Read a field. */
+  getField(f: Field): bigint {
+    if (f < 16) return _big(this.r32[f * 2], this.r32[f * 2 + 1]);
+    if (f >= Field.ES_SEL && f <= Field.TR_AR) {
+      const s = (f - Field.ES_SEL) >> 2;
+      switch ((f - Field.ES_SEL) & 3) {
+        case 0:
+          return BigInt(this.segSel[s]);
+        case 1:
+          return _big(this.segBase[s], this.segBaseHi[s]);
+        case 2:
+          return BigInt(this.segLimit[s]);
+        default:
+          return BigInt(this.segAr[s]);
+      }
+    }
+    switch (f) {
+      case Field.RIP:
+        return _big(this.ip, this.ipHi);
+      case Field.RFLAGS:
+        return _big(getFlags(this), this.hi(f));
+      case Field.INTERRUPTIBILITY:
+        return BigInt(((this.lo(f) & ~3) | this.intrBlock) >>> 0);
+      case Field.PENDING_DBG:
+        return _big(this.#dbgPending | this.lo(f), this.hi(f));
+    }
+    return _big(this.lo(f), this.hi(f));
+  }
+
+  /** Write a field, cut to its VMCS width. */
+  setField(f: Field, v: bigint): void {
+    const w = f >= 16 ? _WIDTH[f] : 64;
+    const cut = BigInt.asUintN(w, v);
+    const lo = Number(cut & 0xffffffffn), hi = Number(cut >> 32n);
+    if (f < 16) {
+      this.r32[f * 2] = lo;
+      this.r32[f * 2 + 1] = hi;
+      return;
+    }
+    if (f >= Field.ES_SEL && f <= Field.TR_AR) {
+      const s = (f - Field.ES_SEL) >> 2;
+      switch ((f - Field.ES_SEL) & 3) {
+        case 0:
+          this.segSel[s] = lo;
+          break;
+        case 1:
+          this.segBase[s] = lo;
+          this.segBaseHi[s] = hi;
+          break;
+        case 2:
+          this.segLimit[s] = lo;
+          break;
+        default:
+          this.segAr[s] = lo;
+      }
+      return;
+    }
+    this.setWide(f, lo, hi);
+    switch (f) {
+      case Field.RIP:
+        this.ip = lo;
+        this.ipHi = hi;
+        break;
+      case Field.RFLAGS:
+        this.flags = lo;
+        this.fop = 0;
+        break;
+      case Field.INTERRUPTIBILITY:
+        this.intrBlock = lo & 3;
+        break;
+      case Field.PENDING_DBG:
+        this.#dbgPending = lo & _BS;
+        this.setWide(f, lo & ~_BS, hi);
+        break;
+      case Field.CR0:
+      case Field.CR3:
+      case Field.CR4:
+      case Field.EFER:
+        this.tlbR.flush();
+        this.tlbW.flush();
+        this.tlbX.flush();
+        break;
+    }
+  }
+
+  /** Run until a VM exit, `budget` retired instructions, or an internal failure. */
+  run(budget: number): RunStatus {
+    if (this.#dead) return RunStatus.DEAD;
+    this.setWide(Field.IDT_VECTORING_INFO, 0, 0);
+    const target = this.retired + budget;
+    let entered = false;
+    for (;;) {
+      try {
+        if (!entered) {
+          entered = true;
+          this.#enter();
+        }
+        return this.#loop(target);
+      } catch (x) {
+        if (x !== STOP) throw x;
+        const s = this.#stopped();
+        if (s >= 0) return s;
+      }
+    }
+  }
+
+  #enter(): void {
+    const bad = refreshMode(this);
+    if (bad !== "") dead(this, bad);
+    const info = this.#injInfo;
+    this.#injInfo = 0;
+    if (this.lo(Field.ACTIVITY) !== 0) {
+      if (!(info & 0x80000000)) {
+        dead(this, `unimplemented activity state ${this.lo(Field.ACTIVITY)}`);
+      }
+      this.setWide(Field.ACTIVITY, 0, 0);
+    }
+    if (!(info & 0x80000000)) return;
+    const type = (info >> 8) & 7;
+    if (type === INTR_NMI || type === 1 || type === 7) {
+      dead(this, `unimplemented injection of type ${type}`);
+    }
+    const pe = (this.lo(Field.CR0) & 1) !== 0;
+    const soft = type >= INTR_SW_INTERRUPT;
+    const e: EventSpec = {
+      vector: info & 0xff,
+      type,
+      code: info & 0x800 && pe ? this.#injCode : -1,
+      retIp: soft ? (this.ip + this.#injLen) & (this.ipMask >>> 0) : this.ip,
+      qual: 0,
+      ilen: this.#injLen,
+    };
+    // An MTF exit is pending after an injected event is delivered (SDM vol. 3 §26.7.2).
+    if (this.lo(Field.PROCBASED_CTLS) & PROCB_MONTRAP) this.#mtfPending = true;
+    deliverEvent(this, e, true);
+  }
+
+  /** Handle a STOP: -1 to go on running, else the status to return. */
+  #stopped(): number {
+    switch (this.stopKind) {
+      case STOP_EXIT:
+        return RunStatus.EXIT;
+      case STOP_DEAD:
+        this.#dead = true;
+        return RunStatus.DEAD;
+      case STOP_EXC:
+        try {
+          this.#exception(this.excVector, this.excCode, this.ip, 0);
+        } catch (x) {
+          if (x !== STOP) throw x;
+          return this.#stopped();
+        }
+        return -1;
+    }
+    throw new Error(`unknown stop kind ${this.stopKind}`);
+  }
+
+  #exception(vector: number, code: number, retIp: number, qual: number): void {
+    const pe = (this.lo(Field.CR0) & 1) !== 0;
+    const e: EventSpec = {
+      vector,
+      type: INTR_HW_EXCEPTION,
+      code: pe ? code : -1,
+      retIp,
+      qual,
+      ilen: 0,
+    };
+    if (this.lo(Field.PROCBASED_CTLS) & PROCB_MONTRAP) this.#mtfPending = true;
+    deliverEvent(this, e, false);
+  }
+
+  #loop(target: number): RunStatus {
+    for (;;) {
+      if (this.#mtfPending) {
+        this.#mtfPending = false;
+        vmexit(this, EXIT_MTF, 0, 0);
+      }
+      if (this.#dbgPending) {
+        // Single-step trap: exits as #DB with DR6-style qualification (BS) if bitmapped,
+        // else DR6.BS is set and #DB is delivered.
+        const q = this.#dbgPending;
+        this.#dbgPending = 0;
+        if (!(this.lo(Field.EXCEPTION_BITMAP) & 2)) {
+          this.setWide(Field.DR6, this.lo(Field.DR6) | q, 0);
+        }
+        this.#exception(1, -1, this.ip, q);
+        continue;
+      }
+      const ctls = this.lo(Field.PROCBASED_CTLS);
+      if (ctls & PROCB_IRQWIN && this.flags & IF && this.intrBlock === 0) {
+        vmexit(this, EXIT_IRQ_WINDOW, 0, 0);
+      }
+      const rem = target - this.retired;
+      if (rem <= 0) return RunStatus.BUDGET;
+      const b = this.#cache.lookup();
+      const insns = b.insns;
+      const tf = this.flags & TF;
+      let n = insns.length;
+      if (tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0) n = 1;
+      else if (n > rem) n = rem;
+      this.brk = false;
+      const mask = this.ipMask;
+      for (let k = 0; k < n; k++) {
+        const i = insns[k];
+        this.next = ((this.ip + i.len) & mask) >>> 0;
+        i.fn(this, i);
+        this.ip = this.next;
+        this.retired++;
+        if (this.brk) break;
+      }
+      this.intrBlock = this.newBlock;
+      this.newBlock = 0;
+      if (tf) this.#dbgPending = _BS;
+      if (ctls & PROCB_MONTRAP) this.#mtfPending = true;
+    }
+  }
+}

@@ -1,0 +1,358 @@
+/**
+ * Table-driven x86 decoder (SDM vol. 2 chapter 2: prefixes, REX, ModRM,
+ * SIB, displacement, immediate; appendix A opcode maps). Fills a
+ * preallocated `Insn` and returns a status instead of throwing.
+ *
+ * @module
+ */
+
+import {
+  GROUP,
+  GROUPS,
+  OPMAP,
+  PREFIX,
+  PREFIXES,
+  ROW_ATTR,
+  ROW_H,
+  ROW_OPS,
+  ROW_SUB,
+} from "./_optab.ts";
+import {
+  DEC_FETCH,
+  DEC_INVALID,
+  DEC_OK,
+  DEC_TOO_LONG,
+  DEC_UNIMPL,
+  type Insn,
+  P_ASIZE,
+  P_LOCK,
+  P_OSIZE,
+  P_REP,
+  P_REPNE,
+} from "./insn.ts";
+import { Attr, Opk } from "./operands.ts";
+import { DS, SS, ZERO_LANE } from "./state.ts";
+
+/** Where instruction bytes come from: `byteAt` returns 0-255, or -1 when the byte cannot be fetched. */
+export interface CodeSource {
+  /** The byte at `off`, or -1. */
+  byteAt(off: number): number;
+}
+
+/** A CodeSource over a byte array (offsets are array indices; past the end: -1). */
+export class ByteSource implements CodeSource {
+  /** The bytes. */
+  readonly bytes: Uint8Array;
+  /** Wrap `bytes`. */
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+  /** The byte at `off`, or -1 past the end. */
+  byteAt(off: number): number {
+    return off >= 0 && off < this.bytes.length ? this.bytes[off] : -1;
+  }
+}
+
+const _MAX_LEN = 15;
+// 16-bit addressing (SDM vol. 2 table 2-1): base and index register per rm.
+const _BASE16 = [3, 3, 5, 5, 6, 7, 5, 3];
+const _INDEX16 = [6, 7, 6, 7, -1, -1, -1, -1];
+
+// Decoder cursor, reused: decoding allocates nothing.
+let _src: CodeSource = new ByteSource(new Uint8Array(0));
+let _start = 0;
+let _pos = 0;
+let _status = DEC_OK;
+
+function _byte(): number {
+  if (_pos - _start >= _MAX_LEN) {
+    _status = DEC_TOO_LONG;
+    return -1;
+  }
+  const b = _src.byteAt(_pos);
+  if (b < 0) {
+    _status = DEC_FETCH;
+    return -1;
+  }
+  _pos++;
+  return b;
+}
+
+function _imm(n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const b = _byte();
+    if (b < 0) return 0;
+    v |= b << (8 * k);
+  }
+  return n === 1 ? v : n === 2 ? v & 0xffff : v | 0;
+}
+
+/** Lane of register `n` for an operand of `size` bytes; `rex` selects SPL-DIL over AH-BH. */
+export function laneOf(n: number, size: number, rex: number): number {
+  if (size === 1) return !rex && n >= 4 && n < 8 ? (n - 4) * 8 + 1 : n * 8;
+  return size === 2 ? n * 4 : n * 2;
+}
+
+function _reset(i: Insn, mode: number): void {
+  i.row = -1;
+  i.hid = 0;
+  i.sub = 0;
+  i.attr = 0;
+  i.len = 0;
+  i.mode = mode;
+  i.opc = 0;
+  i.pfx = 0;
+  i.segPfx = -1;
+  i.rex = 0;
+  i.modrm = -1;
+  i.reg = 0;
+  i.rm = -1;
+  i.regX = 0;
+  i.rmX = 0;
+  i.base = ZERO_LANE;
+  i.index = ZERO_LANE;
+  i.scale = 0;
+  i.disp = 0;
+  i.seg = DS;
+  i.ripRel = false;
+  i.imm = 0;
+  i.immHi = 0;
+  i.nPfx = 0;
+  i.posModrm = -1;
+  i.posSib = -1;
+  i.posDisp = -1;
+  i.posImm = -1;
+}
+
+function _finish(i: Insn, status: number): number {
+  i.len = _pos - _start;
+  return status;
+}
+
+// ModRM memory operand (SDM vol. 2 tables 2-1 to 2-3; RIP-relative §2.2.1.6).
+function _memory(i: Insn, mod: number, rm: number): void {
+  const rex = i.rex;
+  let defSS = false;
+  if (i.asz === 2) {
+    if (mod === 0 && rm === 6) {
+      i.posDisp = _pos - _start;
+      i.disp = _imm(2);
+    } else {
+      i.base = _BASE16[rm] * 2;
+      i.index = _INDEX16[rm] < 0 ? ZERO_LANE : _INDEX16[rm] * 2;
+      defSS = _BASE16[rm] === 5;
+      if (mod === 1) {
+        i.posDisp = _pos - _start;
+        i.disp = (_imm(1) << 24) >> 24;
+      } else if (mod === 2) {
+        i.posDisp = _pos - _start;
+        i.disp = (_imm(2) << 16) >> 16;
+      }
+    }
+  } else {
+    let base = rm;
+    let noBase = false;
+    if (rm === 4) {
+      i.posSib = _pos - _start;
+      const sib = _byte();
+      if (sib < 0) return;
+      const idx = ((sib >> 3) & 7) | ((rex & 2) << 2);
+      if (idx !== 4) i.index = idx * 2;
+      i.scale = sib >> 6;
+      base = sib & 7;
+      if (base === 5 && mod === 0) noBase = true;
+    } else if (rm === 5 && mod === 0) {
+      noBase = true;
+      i.ripRel = i.mode === 64;
+    }
+    if (!noBase) {
+      base |= (rex & 1) << 3;
+      i.base = base * 2;
+      defSS = base === 4 || base === 5;
+    }
+    if (noBase || mod === 2) {
+      i.posDisp = _pos - _start;
+      i.disp = _imm(4);
+    } else if (mod === 1) {
+      i.posDisp = _pos - _start;
+      i.disp = (_imm(1) << 24) >> 24;
+    }
+  }
+  if (i.segPfx >= 0 && (i.mode !== 64 || i.segPfx >= 4)) i.seg = i.segPfx;
+  else i.seg = defSS ? SS : DS;
+}
+
+/**
+ * Decode one instruction from `src` at `offset` in `mode` (16, 32 or 64)
+ * into `insn`. Returns DEC_OK, DEC_INVALID, DEC_TOO_LONG, DEC_UNIMPL or
+ * DEC_FETCH; `insn.len` is the count of bytes consumed either way.
+ */
+export function decode(src: CodeSource, offset: number, mode: number, insn: Insn): number {
+  _src = src;
+  _start = _pos = offset;
+  _status = DEC_OK;
+  _reset(insn, mode);
+  const i = insn;
+  let b: number;
+  let lastRep = 0;
+  for (;;) {
+    b = _byte();
+    if (b < 0) return _finish(i, _status);
+    if (b === 0x66) i.pfx |= P_OSIZE;
+    else if (b === 0x67) i.pfx |= P_ASIZE;
+    else if (b === 0xf0) i.pfx |= P_LOCK;
+    else if (b === 0xf3) i.pfx |= lastRep = P_REP;
+    else if (b === 0xf2) i.pfx |= lastRep = P_REPNE;
+    else if (b === 0x26 || b === 0x2e || b === 0x36 || b === 0x3e) i.segPfx = (b >> 3) & 3;
+    else if (b === 0x64 || b === 0x65) i.segPfx = b - 0x60;
+    else if (mode === 64 && (b & 0xf0) === 0x40) {
+      i.rex = b;
+      i.nPfx++;
+      continue;
+    } else break;
+    i.rex = 0; // a legacy prefix after REX cancels it
+    i.nPfx++;
+  }
+  let map = 0;
+  if (b === 0x0f) {
+    map = 1;
+    b = _byte();
+    if (b < 0) return _finish(i, _status);
+  }
+  i.opc = map * 256 + b;
+  let e = OPMAP[i.opc];
+  if (e & PREFIX) {
+    const n = (e & 0xfff) * 4;
+    e = PREFIXES[n + (lastRep === P_REP ? 2 : lastRep === P_REPNE ? 3 : i.pfx & P_OSIZE ? 1 : 0)];
+  }
+  let modrm = -1;
+  if (e & GROUP) {
+    i.posModrm = _pos - _start;
+    modrm = _byte();
+    if (modrm < 0) return _finish(i, _status);
+    const g = (e & 0xfff) * 72;
+    e = modrm >= 0xc0 ? GROUPS[g + 8 + (modrm & 0x3f)] : GROUPS[g + ((modrm >> 3) & 7)];
+  }
+  if (e === 0) return _finish(i, DEC_UNIMPL);
+  const row = e - 1;
+  const attr = ROW_ATTR[row];
+  i.row = row;
+  i.attr = attr;
+  i.sub = ROW_SUB[row];
+  if (mode === 64 && attr & Attr.I64) return _finish(i, DEC_INVALID);
+  if (attr & Attr.NO66 && i.pfx & P_OSIZE) return _finish(i, DEC_INVALID);
+  const rex = i.rex;
+  let osz: number;
+  if (mode === 64) {
+    if (rex & 8 || attr & Attr.F64) osz = 8;
+    else if (i.pfx & P_OSIZE) osz = 2;
+    else osz = attr & Attr.D64 ? 8 : 4;
+    i.asz = i.pfx & P_ASIZE ? 4 : 8;
+  } else {
+    const big = mode === 32;
+    osz = big !== ((i.pfx & P_OSIZE) !== 0) ? 4 : 2;
+    i.asz = big !== ((i.pfx & P_ASIZE) !== 0) ? 4 : 2;
+  }
+  if (attr & Attr.MODRM && modrm < 0) {
+    i.posModrm = _pos - _start;
+    modrm = _byte();
+    if (modrm < 0) return _finish(i, _status);
+  }
+  i.modrm = modrm;
+  const mod = modrm >> 6, regf = (modrm >> 3) & 7, rmf = modrm & 7;
+  let hasMem = false;
+  for (let k = 0; k < 3; k++) {
+    const op = ROW_OPS[row * 3 + k];
+    switch (op) {
+      case Opk.Eb:
+      case Opk.Ew:
+      case Opk.Ev:
+      case Opk.M: {
+        const size = op === Opk.Eb ? 1 : op === Opk.Ew ? 2 : osz;
+        if (mod === 3) {
+          if (op === Opk.M) return _finish(i, DEC_INVALID);
+          i.rm = rmf | ((rex & 1) << 3);
+          i.rmX = laneOf(i.rm, size, rex);
+        } else {
+          hasMem = true;
+          _memory(i, mod, rmf);
+        }
+        break;
+      }
+      case Opk.Gb:
+      case Opk.Gw:
+      case Opk.Gv:
+        i.reg = regf | ((rex & 4) << 1);
+        i.regX = laneOf(i.reg, op === Opk.Gb ? 1 : op === Opk.Gw ? 2 : osz, rex);
+        break;
+      case Opk.Zb:
+      case Opk.Zv:
+        i.reg = (b & 7) | ((rex & 1) << 3);
+        i.regX = laneOf(i.reg, op === Opk.Zb ? 1 : osz, rex);
+        break;
+      case Opk.Ry:
+        i.rm = rmf | ((rex & 1) << 3);
+        i.rmX = i.rm * 2;
+        osz = mode === 64 ? 8 : 4;
+        break;
+      case Opk.Cy:
+        i.reg = regf | ((rex & 4) << 1);
+        if (i.reg !== 0 && i.reg !== 2 && i.reg !== 3 && i.reg !== 4 && i.reg !== 8) {
+          return _finish(i, DEC_INVALID);
+        }
+        break;
+      case Opk.Dy:
+        if (rex & 4) return _finish(i, DEC_INVALID);
+        i.reg = regf;
+        break;
+      case Opk.Ib:
+      case Opk.Ibs:
+        i.posImm = _pos - _start;
+        i.imm = op === Opk.Ib ? _imm(1) : (_imm(1) << 24) >> 24;
+        break;
+      case Opk.Iw:
+        i.posImm = _pos - _start;
+        i.imm = _imm(2);
+        break;
+      case Opk.Iz:
+      case Opk.Iv:
+        i.posImm = _pos - _start;
+        if (osz === 2) i.imm = _imm(2);
+        else {
+          i.imm = _imm(4);
+          if (osz === 8) i.immHi = op === Opk.Iv ? _imm(4) : i.imm >> 31;
+        }
+        break;
+      case Opk.Jb:
+        i.posImm = _pos - _start;
+        i.imm = (_imm(1) << 24) >> 24;
+        break;
+      case Opk.Jz:
+        i.posImm = _pos - _start;
+        i.imm = osz === 2 ? (_imm(2) << 16) >> 16 : _imm(4);
+        break;
+      case Opk.Ob:
+      case Opk.Ov:
+        hasMem = true;
+        i.posDisp = _pos - _start;
+        i.disp = i.asz === 2 ? _imm(2) : _imm(4);
+        if (i.asz === 8) i.immHi = _imm(4);
+        i.seg = i.segPfx >= 0 && (mode !== 64 || i.segPfx >= 4) ? i.segPfx : DS;
+        break;
+      case Opk.eAXz:
+      case Opk.Xz:
+      case Opk.Yz:
+        if (osz === 8) osz = 4;
+        break;
+      default:
+        break;
+    }
+    if (_status !== DEC_OK) return _finish(i, _status);
+  }
+  i.osz = osz;
+  if (i.pfx & P_LOCK && (!(attr & Attr.LOCK) || !hasMem)) return _finish(i, DEC_INVALID);
+  const widx = osz === 1 ? 0 : osz === 2 ? 1 : osz === 4 ? 2 : 3;
+  i.hid = ROW_H[row * 4 + (attr & Attr.BYTE ? 0 : widx)];
+  return _finish(i, DEC_OK);
+}

@@ -1,0 +1,205 @@
+/**
+ * Text of a decoded instruction in Intel syntax, spelled as iced-x86's Intel
+ * formatter prints it with memory sizes always shown (so the two can be
+ * compared): lowercase mnemonics and registers, hex numbers as `0FFh`
+ * (0-9 in decimal), branch targets as full-width addresses.
+ *
+ * @module
+ */
+
+import { MNEMONICS, ROW_MNEM, ROW_OPS } from "./_optab.ts";
+import { CC_NAMES as _CC } from "./defs.ts";
+import { type Insn, P_ASIZE, P_LOCK, P_OSIZE, P_REP, P_REPNE } from "./insn.ts";
+import { Attr, Opk } from "./operands.ts";
+import { DS, SS, ZERO_LANE } from "./state.ts";
+
+const _R8 = ["al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"];
+const _R8L = ["al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"];
+const _R16 = ["ax", "cx", "dx", "bx", "sp", "bp", "si", "di"];
+const _SEG = ["es", "cs", "ss", "ds", "fs", "gs"];
+const _PTR: Record<number, string> = {
+  1: "byte ptr ",
+  2: "word ptr ",
+  4: "dword ptr ",
+  8: "qword ptr ",
+};
+
+/** Register `n` of `size` bytes by name; `rex` selects spl-dil over ah-bh. */
+export function regName(n: number, size: number, rex = 0): string {
+  if (size === 1) return n >= 8 ? `r${n}b` : rex ? _R8[n] : _R8L[n];
+  if (size === 2) return n >= 8 ? `r${n}w` : _R16[n];
+  if (size === 4) return n >= 8 ? `r${n}d` : "e" + _R16[n];
+  return n >= 8 ? `r${n}` : "r" + _R16[n];
+}
+
+/** iced-x86's number style: 0-9 decimal, else uppercase hex with `h`, a leading 0 before A-F. */
+export function hexNum(v: number | bigint, digits = 0): string {
+  if (digits === 0 && v >= 0 && v <= 9) return String(v);
+  const h = v.toString(16).toUpperCase().padStart(digits, "0");
+  return (/^[A-F]/.test(h) ? "0" : "") + h + "h";
+}
+
+function _unsigned(v: number, size: number): bigint {
+  if (size === 8) return BigInt.asUintN(64, BigInt(v));
+  return BigInt(size === 1 ? v & 0xff : size === 2 ? v & 0xffff : v >>> 0);
+}
+
+function _mem(i: Insn, ip: number, size: number): string {
+  const asz = i.asz;
+  const parts: string[] = [];
+  const hasBase = i.base !== ZERO_LANE, hasIndex = i.index !== ZERO_LANE;
+  if (hasBase) parts.push(regName(i.base / 2, asz));
+  if (hasIndex) {
+    const s = 1 << i.scale;
+    parts.push(regName(i.index / 2, asz) + (s !== 1 || !hasBase ? `*${s}` : ""));
+  }
+  let text = parts.join("+");
+  if (i.ripRel) {
+    text = hexNum(BigInt.asUintN(64, BigInt(ip + i.len) + BigInt(i.disp)));
+  } else if (!hasBase && !hasIndex) {
+    text = hexNum(
+      asz === 8
+        ? BigInt.asUintN(64, (BigInt(i.immHi) << 32n) | BigInt(i.disp >>> 0))
+        : _unsigned(i.disp, asz),
+    );
+  } else if (i.disp !== 0) {
+    const d = asz === 2 ? (i.disp << 16) >> 16 : i.disp;
+    text += (d < 0 ? "-" : "+") + hexNum(Math.abs(d));
+  }
+  const bp = hasBase && (i.base / 2 === 5 || (i.base / 2 === 4 && asz !== 2));
+  const def = bp ? SS : DS;
+  const seg = i.segPfx >= 0 && i.segPfx !== def && size > 0 ? _SEG[i.segPfx] + ":" : "";
+  return (size > 0 ? _PTR[size] : "") + seg + "[" + text + "]";
+}
+
+function _mnemonic(i: Insn): string {
+  const m = MNEMONICS[ROW_MNEM[i.row]];
+  const sz = i.osz === 2 ? "w" : i.osz === 4 ? "d" : "q";
+  if (m === "ins" || m === "outs") return m + (i.attr & Attr.BYTE ? "b" : sz);
+  if (m === "iret") return i.osz === 2 ? "iret" : i.osz === 4 ? "iretd" : "iretq";
+  if (m === "jcxz") return i.asz === 2 ? "jcxz" : i.asz === 4 ? "jecxz" : "jrcxz";
+  return m;
+}
+
+/** Format `i` (decoded at address `ip`) as iced-x86's Intel formatter would, memory sizes always shown. */
+export function formatInsn(i: Insn, ip = 0): string {
+  const ops: string[] = [];
+  const osz = i.osz;
+  for (let k = 0; k < 3; k++) {
+    const op = ROW_OPS[i.row * 3 + k];
+    switch (op) {
+      case Opk.NONE:
+        break;
+      case Opk.Eb:
+      case Opk.Ew:
+      case Opk.Ev:
+      case Opk.M: {
+        const size = op === Opk.Eb ? 1 : op === Opk.Ew ? 2 : op === Opk.M ? 0 : osz;
+        ops.push(i.rm >= 0 ? regName(i.rm, size, i.rex) : _mem(i, ip, size));
+        break;
+      }
+      case Opk.Gb:
+        ops.push(regName(i.reg, 1, i.rex));
+        break;
+      case Opk.Gw:
+        ops.push(regName(i.reg, 2));
+        break;
+      case Opk.Gv:
+      case Opk.Zv:
+        ops.push(regName(i.reg, osz));
+        break;
+      case Opk.Zb:
+        ops.push(regName(i.reg, 1, i.rex));
+        break;
+      case Opk.Ry:
+        ops.push(regName(i.rm, osz));
+        break;
+      case Opk.Cy:
+        ops.push(`cr${i.reg}`);
+        break;
+      case Opk.Dy:
+        ops.push(`dr${i.reg}`);
+        break;
+      case Opk.Ib:
+        ops.push(hexNum(i.imm & 0xff));
+        break;
+      case Opk.Iw:
+        ops.push(hexNum(i.imm & 0xffff));
+        break;
+      case Opk.Ibs:
+      case Opk.Iz:
+        ops.push(hexNum(_unsigned(i.imm, osz)));
+        break;
+      case Opk.Iv:
+        ops.push(
+          hexNum(
+            osz === 8
+              ? BigInt.asUintN(64, (BigInt(i.immHi) << 32n) | BigInt(i.imm >>> 0))
+              : _unsigned(i.imm, osz),
+          ),
+        );
+        break;
+      case Opk.Jb:
+      case Opk.Jz: {
+        const t = BigInt(ip + i.len) + BigInt(i.imm);
+        ops.push(hexNum(BigInt.asUintN(osz * 8, t), osz * 2));
+        break;
+      }
+      case Opk.Ob:
+        ops.push(_mem(i, ip, 1));
+        break;
+      case Opk.Ov:
+        ops.push(_mem(i, ip, osz));
+        break;
+      case Opk.AL:
+        ops.push("al");
+        break;
+      case Opk.eAX:
+      case Opk.eAXz:
+        ops.push(regName(0, osz));
+        break;
+      case Opk.DX:
+        ops.push("dx");
+        break;
+      case Opk.CL:
+        ops.push("cl");
+        break;
+      case Opk.ONE:
+        ops.push("1");
+        break;
+      case Opk.Xb:
+      case Opk.Xz:
+      case Opk.Yb:
+      case Opk.Yz: {
+        const src = op === Opk.Xb || op === Opk.Xz;
+        const size = op === Opk.Xb || op === Opk.Yb ? 1 : osz;
+        const seg = i.segPfx >= 0 && (!src || i.segPfx !== DS) ? _SEG[i.segPfx] + ":" : "";
+        ops.push(_PTR[size] + seg + "[" + regName(src ? 6 : 7, i.asz) + "]");
+        break;
+      }
+    }
+  }
+  let pfx = "";
+  if (i.pfx & P_LOCK) pfx += "lock ";
+  if (i.pfx & P_REP && (i.opc & 0xfc) === 0x6c) pfx += "rep ";
+  else if (i.pfx & P_REPNE && (i.opc & 0xfc) === 0x6c) pfx += "repne ";
+  const m = _mnemonic(i);
+  const op0 = ROW_OPS[i.row * 3], op1 = ROW_OPS[i.row * 3 + 1];
+  // Size prefixes the operands do not show are printed as data16/data32, addr16/addr32.
+  const implicit = op0 === Opk.NONE || op0 === Opk.Jb || op0 === Opk.Jz || op0 === Opk.Iw ||
+    op0 === Opk.Ibs || op0 === Opk.Iz;
+  if (i.pfx & P_OSIZE && i.attr & Attr.WIDE && implicit && !m.startsWith("iret")) {
+    pfx += i.osz === 2 ? "data16 " : "data32 ";
+  }
+  const moffs = op0 === Opk.Ob || op0 === Opk.Ov || op1 === Opk.Ob || op1 === Opk.Ov;
+  const monitor = m === "monitor";
+  if (i.pfx & P_ASIZE && (moffs || monitor || m.startsWith("loop"))) {
+    pfx += i.asz === 2 ? "addr16 " : "addr32 ";
+  }
+  if (monitor && i.segPfx >= 0) pfx += _SEG[i.segPfx] + " ";
+  const short = op0 === Opk.Jb && (m === "jmp" || m[0] === "j" && m !== "jcxz" && m !== "jecxz");
+  return pfx + m + (short ? " short" : "") + (ops.length > 0 ? " " + ops.join(",") : "");
+}
+
+/** Condition-code names (re-exported for vector files). */
+export const CC_NAMES: readonly string[] = _CC;

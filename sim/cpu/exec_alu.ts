@@ -1,0 +1,308 @@
+/**
+ * Arithmetic, logic, shift and flag instructions (SDM vol. 2: ADD ADC SUB
+ * SBB AND OR XOR CMP TEST INC DEC NEG NOT, ROL ROR RCL RCR SAL SHL SHR SAR,
+ * CLC STC CMC CLD STD). Handlers come per width; `i.sub` selects the
+ * operation within a family.
+ *
+ * @module
+ */
+
+import { getReg, maskOf, readE, setReg } from "./access.ts";
+import {
+  getCF,
+  getFlags,
+  K_ADC,
+  K_ADD,
+  K_DEC,
+  K_INC,
+  K_LOGIC,
+  K_SBB,
+  K_SUB,
+  keepCF,
+  PARITY,
+} from "./flags.ts";
+import type { Handler, Insn } from "./insn.ts";
+import { linR, linW, rdN, rdw, wrN } from "./mem.ts";
+import { ARITH, CF, DF, OF, SF, ZF } from "./operands.ts";
+import type { CpuState } from "./state.ts";
+import { ea } from "./access.ts";
+
+function _wl(w: number): number {
+  return w === 1 ? 0 : w === 2 ? 1 : 2;
+}
+
+/** Apply ALU operation `op` (ADD OR ADC SBB AND SUB XOR CMP) to a, b of width `w`; set lazy flags. */
+export function alu(c: CpuState, op: number, a: number, b: number, w: number): number {
+  const m = maskOf(w);
+  b &= m;
+  let r: number, k: number;
+  switch (op) {
+    case 0:
+      r = (a + b) & m;
+      k = K_ADD;
+      break;
+    case 1:
+      r = a | b;
+      k = K_LOGIC;
+      break;
+    case 2: {
+      const cf = getCF(c) ? 1 : 0;
+      r = (a + b + cf) & m;
+      k = cf ? K_ADC : K_ADD;
+      break;
+    }
+    case 3: {
+      const cf = getCF(c) ? 1 : 0;
+      r = (a - b - cf) & m;
+      k = cf ? K_SBB : K_SUB;
+      break;
+    }
+    case 4:
+      r = a & b;
+      k = K_LOGIC;
+      break;
+    case 6:
+      r = a ^ b;
+      k = K_LOGIC;
+      break;
+    default:
+      r = (a - b) & m;
+      k = K_SUB;
+  }
+  c.fa = a;
+  c.fb = b;
+  c.fres = r;
+  c.fop = k | _wl(w);
+  return r;
+}
+
+function _aluEG(c: CpuState, i: Insn, w: number): void {
+  const b = getReg(c, i.regX, w);
+  if (i.rm >= 0) {
+    const r = alu(c, i.sub, getReg(c, i.rmX, w), b, w);
+    if (i.sub !== 7) setReg(c, i.rmX, w, r);
+  } else if (i.sub === 7) {
+    alu(c, 7, rdN(c, linR(c, i.seg, ea(c, i), w), w), b, w);
+  } else {
+    const lin = linW(c, i.seg, ea(c, i), w);
+    wrN(c, lin, w, alu(c, i.sub, rdw(c, lin, w) & maskOf(w), b, w));
+  }
+}
+
+function _aluEI(c: CpuState, i: Insn, w: number): void {
+  if (i.rm >= 0) {
+    const r = alu(c, i.sub, getReg(c, i.rmX, w), i.imm, w);
+    if (i.sub !== 7) setReg(c, i.rmX, w, r);
+  } else if (i.sub === 7) {
+    alu(c, 7, rdN(c, linR(c, i.seg, ea(c, i), w), w), i.imm, w);
+  } else {
+    const lin = linW(c, i.seg, ea(c, i), w);
+    wrN(c, lin, w, alu(c, i.sub, rdw(c, lin, w) & maskOf(w), i.imm, w));
+  }
+}
+
+function _aluGE(c: CpuState, i: Insn, w: number): void {
+  const r = alu(c, i.sub, getReg(c, i.regX, w), readE(c, i, w) & maskOf(w), w);
+  if (i.sub !== 7) setReg(c, i.regX, w, r);
+}
+
+function _aluAI(c: CpuState, i: Insn, w: number): void {
+  const r = alu(c, i.sub, getReg(c, 0, w), i.imm, w);
+  if (i.sub !== 7) setReg(c, 0, w, r);
+}
+
+function _logic(c: CpuState, r: number, w: number): void {
+  c.fa = c.fb = 0;
+  c.fres = r;
+  c.fop = K_LOGIC | _wl(w);
+}
+
+/** Read-modify-write of E: `f` maps the old value to the new one. */
+function _rmwE(
+  c: CpuState,
+  i: Insn,
+  w: number,
+  f: (c: CpuState, a: number, w: number) => number,
+): void {
+  if (i.rm >= 0) setReg(c, i.rmX, w, f(c, getReg(c, i.rmX, w), w));
+  else {
+    const lin = linW(c, i.seg, ea(c, i), w);
+    wrN(c, lin, w, f(c, rdw(c, lin, w) & maskOf(w), w));
+  }
+}
+
+function _inc(c: CpuState, a: number, w: number): number {
+  keepCF(c);
+  const r = (a + 1) & maskOf(w);
+  c.fa = a;
+  c.fb = 1;
+  c.fres = r;
+  c.fop = K_INC | _wl(w);
+  return r;
+}
+
+function _dec(c: CpuState, a: number, w: number): number {
+  keepCF(c);
+  const r = (a - 1) & maskOf(w);
+  c.fa = a;
+  c.fb = 1;
+  c.fres = r;
+  c.fop = K_DEC | _wl(w);
+  return r;
+}
+
+function _neg(c: CpuState, a: number, w: number): number {
+  const r = -a & maskOf(w);
+  c.fa = 0;
+  c.fb = a;
+  c.fres = r;
+  c.fop = K_SUB | _wl(w);
+  return r;
+}
+
+function _not(_c: CpuState, a: number, w: number): number {
+  return ~a & maskOf(w);
+}
+
+/** Shift or rotate `a` (width `w`) by `n` (already masked to 5 bits); flags computed eagerly. */
+export function shift(c: CpuState, op: number, a: number, n: number, w: number): number {
+  const bits = w * 8, m = maskOf(w), sign = bits - 1;
+  a &= m;
+  let f = getFlags(c);
+  let r: number, cf: number, of: number;
+  switch (op) {
+    case 0: { // ROL
+      const k = n % bits;
+      r = ((a << k) | (a >>> (bits - k))) & m;
+      cf = r & 1;
+      of = ((r >>> sign) & 1) ^ cf;
+      break;
+    }
+    case 1: { // ROR
+      const k = n % bits;
+      r = ((a >>> k) | (a << (bits - k))) & m;
+      cf = (r >>> sign) & 1;
+      of = cf ^ ((r >>> (sign - 1)) & 1);
+      break;
+    }
+    case 2: { // RCL: rotate the (bits+1)-bit value CF:a left
+      const k = w === 4 ? n : n % (bits + 1);
+      r = a;
+      cf = f & CF;
+      for (let s = 0; s < k; s++) {
+        const out = (r >>> sign) & 1;
+        r = ((r << 1) | cf) & m;
+        cf = out;
+      }
+      of = ((r >>> sign) & 1) ^ cf;
+      break;
+    }
+    case 3: { // RCR
+      const k = w === 4 ? n : n % (bits + 1);
+      r = a;
+      cf = f & CF;
+      of = ((a >>> sign) & 1) ^ cf;
+      for (let s = 0; s < k; s++) {
+        const out = r & 1;
+        r = ((r >>> 1) | (cf << sign)) & m;
+        cf = out;
+      }
+      break;
+    }
+    case 5: // SHR
+      r = n >= 32 ? 0 : (a >>> n) & m;
+      cf = n <= bits ? (a >>> (n - 1)) & 1 : 0;
+      of = (a >>> sign) & 1;
+      break;
+    case 7: { // SAR
+      const s = (a << (32 - bits)) >> (32 - bits);
+      r = (s >> Math.min(n, 31)) & m;
+      cf = (s >> Math.min(n - 1, 31)) & 1;
+      of = 0;
+      break;
+    }
+    default: // SHL, SAL
+      r = n >= 32 ? 0 : (a << n) & m;
+      cf = n <= bits ? (a >>> (bits - n)) & 1 : 0;
+      of = ((r >>> sign) & 1) ^ cf;
+  }
+  if (op < 4) {
+    f = (f & ~(CF | OF)) | cf | (of ? OF : 0);
+  } else {
+    f = (f & ~ARITH) | cf | (of ? OF : 0) | PARITY[r & 0xff] | (r === 0 ? ZF : 0) |
+      ((r >>> sign) & 1 ? SF : 0);
+  }
+  c.flags = f;
+  c.fop = 0;
+  return r;
+}
+
+function _shift(c: CpuState, i: Insn, w: number): void {
+  // Count: 1 (D0/D1), CL (D2/D3) or imm8 (C0/C1), masked to 5 bits (SDM SAL/SAR/SHL/SHR).
+  const b = i.opc & 0xff;
+  const n = (b >= 0xd2 ? c.r8[8] : b >= 0xd0 ? 1 : i.imm) & 0x1f;
+  if (i.rm >= 0) {
+    if (n !== 0) setReg(c, i.rmX, w, shift(c, i.sub, getReg(c, i.rmX, w), n, w));
+  } else {
+    const lin = linW(c, i.seg, ea(c, i), w);
+    const a = rdw(c, lin, w);
+    if (n !== 0) wrN(c, lin, w, shift(c, i.sub, a, n, w));
+  }
+}
+
+function _test(c: CpuState, a: number, b: number, w: number): void {
+  _logic(c, a & b & maskOf(w), w);
+}
+
+function _flag(c: CpuState, i: Insn): void {
+  const f = getFlags(c);
+  c.fop = 0;
+  switch (i.sub) {
+    case 0:
+      c.flags = f & ~CF;
+      break;
+    case 1:
+      c.flags = f | CF;
+      break;
+    case 2:
+      c.flags = f ^ CF;
+      break;
+    case 3:
+      c.flags = f & ~DF;
+      break;
+    default:
+      c.flags = f | DF;
+  }
+}
+
+function _widths(
+  name: string,
+  f: (c: CpuState, i: Insn, w: number) => void,
+  byte = true,
+): Record<string, Handler> {
+  const out: Record<string, Handler> = {
+    [name + "16"]: (c, i) => f(c, i, 2),
+    [name + "32"]: (c, i) => f(c, i, 4),
+  };
+  if (byte) out[name + "8"] = (c, i) => f(c, i, 1);
+  return out;
+}
+
+/** ALU-category handlers by name (see HANDLER_NAMES). */
+export const ALU_HANDLERS: Record<string, Handler> = {
+  ..._widths("aluEG", _aluEG),
+  ..._widths("aluGE", _aluGE),
+  ..._widths("aluAI", _aluAI),
+  ..._widths("aluEI", _aluEI),
+  ..._widths("testEG", (c, i, w) => _test(c, readE(c, i, w), getReg(c, i.regX, w), w)),
+  ..._widths("testAI", (c, i, w) => _test(c, getReg(c, 0, w), i.imm, w)),
+  ..._widths("testEI", (c, i, w) => _test(c, readE(c, i, w), i.imm, w)),
+  ..._widths("not", (c, i, w) => _rmwE(c, i, w, _not)),
+  ..._widths("neg", (c, i, w) => _rmwE(c, i, w, _neg)),
+  ..._widths("incE", (c, i, w) => _rmwE(c, i, w, _inc)),
+  ..._widths("decE", (c, i, w) => _rmwE(c, i, w, _dec)),
+  ..._widths("incZ", (c, i, w) => setReg(c, i.regX, w, _inc(c, getReg(c, i.regX, w), w)), false),
+  ..._widths("decZ", (c, i, w) => setReg(c, i.regX, w, _dec(c, getReg(c, i.regX, w), w)), false),
+  ..._widths("shift", _shift),
+  flag: _flag,
+};

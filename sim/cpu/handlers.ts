@@ -1,0 +1,36 @@
+/**
+ * The handler table: HANDLER_NAMES (generated from defs.ts) resolved to the
+ * functions of each category. A name no category defines (64-bit widths,
+ * rows not executed yet) resolves to `undefined`, which the code cache turns
+ * into the unimplemented-instruction handler.
+ *
+ * @module
+ */
+
+import { HANDLER_NAMES } from "./_optab.ts";
+import { ALU_HANDLERS } from "./exec_alu.ts";
+import { CONTROL_HANDLERS } from "./exec_control.ts";
+import { IO_HANDLERS } from "./exec_io.ts";
+import { MOVE_HANDLERS } from "./exec_move.ts";
+import { STACK_HANDLERS } from "./exec_stack.ts";
+import { SYSTEM_HANDLERS } from "./exec_system.ts";
+import type { Handler } from "./insn.ts";
+
+const _ALL: Record<string, Handler> = {
+  ...ALU_HANDLERS,
+  ...MOVE_HANDLERS,
+  ...CONTROL_HANDLERS,
+  ...STACK_HANDLERS,
+  ...SYSTEM_HANDLERS,
+  ...IO_HANDLERS,
+};
+
+/** Handler by handler-name index, undefined where not implemented. */
+export const HANDLERS: readonly (Handler | undefined)[] = HANDLER_NAMES.map((n) =>
+  Object.hasOwn(_ALL, n) ? _ALL[n] : undefined
+);
+
+/** Category handler names that no table row refers to (kept empty by a test). */
+export function unusedHandlers(): string[] {
+  return Object.keys(_ALL).filter((n) => !HANDLER_NAMES.includes(n));
+}

@@ -1,0 +1,125 @@
+/**
+ * The vocabulary shared by the instruction definitions (defs.ts), the table
+ * generator (gen/optab.ts) and the decoder: operand kinds in SDM notation
+ * (Intel SDM vol. 2, appendix A.2), row attributes, and flag bits.
+ *
+ * @module
+ */
+
+/** Operand kinds, by SDM addressing method and operand type. */
+export enum Opk {
+  NONE = 0,
+  /** ModRM r/m, byte. */
+  Eb,
+  /** ModRM r/m, word. */
+  Ew,
+  /** ModRM r/m, operand size. */
+  Ev,
+  /** ModRM reg, byte. */
+  Gb,
+  /** ModRM reg, word. */
+  Gw,
+  /** ModRM reg, operand size. */
+  Gv,
+  /** ModRM r/m that must be memory (no size: LEA). */
+  M,
+  /** Immediate byte. */
+  Ib,
+  /** Immediate byte sign-extended to the operand size. */
+  Ibs,
+  /** Immediate word. */
+  Iw,
+  /** Immediate of operand size, at most 32 bits (sign-extended in 64-bit mode). */
+  Iz,
+  /** Immediate of full operand size (MOV r, imm64). */
+  Iv,
+  /** Relative offset, byte. */
+  Jb,
+  /** Relative offset, 16 or 32 bits. */
+  Jz,
+  /** Memory offset of address size, byte operand (MOV AL, moffs). */
+  Ob,
+  /** Memory offset of address size, operand-size operand. */
+  Ov,
+  /** Register in the opcode's low 3 bits, byte. */
+  Zb,
+  /** Register in the opcode's low 3 bits, operand size. */
+  Zv,
+  /** AL. */
+  AL,
+  /** AX/EAX/RAX by operand size. */
+  eAX,
+  /** AX/EAX by operand size, never 64 bits (IN/OUT). */
+  eAXz,
+  /** DX as an I/O port. */
+  DX,
+  /** CL as a shift count. */
+  CL,
+  /** The constant 1 (shift count). */
+  ONE,
+  /** ModRM r/m as a general register regardless of mod (MOV CR/DR), 32 or 64 bits by mode. */
+  Ry,
+  /** Control register in ModRM reg. */
+  Cy,
+  /** Debug register in ModRM reg. */
+  Dy,
+  /** String source DS:rSI, byte (OUTS). */
+  Xb,
+  /** String source DS:rSI, operand size. */
+  Xz,
+  /** String destination ES:rDI, byte (INS). */
+  Yb,
+  /** String destination ES:rDI, operand size. */
+  Yz,
+  /** Number of kinds. */
+  COUNT,
+}
+
+/** Row attributes (bit set in `ROW_ATTR`). */
+export enum Attr {
+  /** Operand size defaults to 64 bits in 64-bit mode (PUSH, POP). */
+  D64 = 1 << 0,
+  /** Operand size is 64 bits in 64-bit mode whatever 66 says (near branches, Intel). */
+  F64 = 1 << 1,
+  /** Invalid in 64-bit mode. */
+  I64 = 1 << 2,
+  /** The LOCK prefix is allowed (memory destination only). */
+  LOCK = 1 << 3,
+  /** Ends a decoded basic block (control transfer, or may change how code is fetched). */
+  END = 1 << 4,
+  /** Byte-sized row: one handler whatever the operand size. */
+  BYTE = 1 << 5,
+  /** Row width follows the operand size (handler per 16/32/64). */
+  WIDE = 1 << 6,
+  /** ModRM present. */
+  MODRM = 1 << 7,
+  /** Operand-size attribute is the address size (LOOP, JCXZ count register). */
+  ASIZE = 1 << 8,
+  /** The 66 prefix makes it invalid (#UD): GETSEC, the 0F 01 register forms. */
+  NO66 = 1 << 9,
+}
+
+/** RFLAGS carry flag. */
+export const CF = 0x1;
+/** RFLAGS parity flag. */
+export const PF = 0x4;
+/** RFLAGS auxiliary-carry flag. */
+export const AF = 0x10;
+/** RFLAGS zero flag. */
+export const ZF = 0x40;
+/** RFLAGS sign flag. */
+export const SF = 0x80;
+/** RFLAGS trap flag. */
+export const TF = 0x100;
+/** RFLAGS interrupt-enable flag. */
+export const IF = 0x200;
+/** RFLAGS direction flag. */
+export const DF = 0x400;
+/** RFLAGS overflow flag. */
+export const OF = 0x800;
+/** RFLAGS resume flag. */
+export const RF = 0x10000;
+/** RFLAGS virtual-8086 mode. */
+export const VM = 0x20000;
+/** The six arithmetic flags. */
+export const ARITH = 0x8d5;
