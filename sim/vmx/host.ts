@@ -90,6 +90,8 @@ export interface Host {
   readonly vmxTrueEntryCtls: bigint;
   /** IA32_VMX_VMFUNC (0x491). */
   readonly vmxVmfunc: bigint;
+  /** MXCSR_MASK as FXSAVE/XSAVE store it: 0xffff on parts with DAZ (all SSE2 Intel CPUs since). */
+  readonly mxcsrMask: number;
 }
 
 /** The modeled host: an Intel Core i7-6700K under 9front amd64. */
@@ -126,6 +128,7 @@ export const HOST: Host = Object.freeze({
   vmxTrueExitCtls: 0x01ffffff00036dfbn,
   vmxTrueEntryCtls: 0x0003ffff000011fbn,
   vmxVmfunc: 0x1n,
+  mxcsrMask: 0xffff,
 });
 
 /** CR0 bits the host owns (devvmx.c CR0KERNEL): reserved bits, ET, NE, bits 63:32. */

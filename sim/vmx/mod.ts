@@ -1,0 +1,21 @@
+/**
+ * The VMX layer of devvmx.c: a vCPU and its kproc (vcpu.ts), the register
+ * table behind `regs` (guestregs.ts), the map file and EPT (meminfo.ts),
+ * event parsing for `exc`/`irq` (eventparse.ts), exit lines for `wait`
+ * (waitline.ts, exitreasons.ts), VM-entry checks (entrycheck.ts), the initial
+ * VMCS (vmcsinit.ts), the FPsave area (fpregs.ts) and the modeled host
+ * (host.ts).
+ *
+ * @module
+ */
+
+export { statenames, type VcpuOptions, Vmx, VmxState } from "./vcpu.ts";
+export { type SegAttach, type SegmentRef, VmMemMap } from "./meminfo.ts";
+export { cmdgetregs, type GuestReg, guestregs, setregs } from "./guestregs.ts";
+export { eventparse, type VmIntr } from "./eventparse.ts";
+export { except, exitreasons } from "./exitreasons.ts";
+export { type ExitFields, formatack, formatexit } from "./waitline.ts";
+export { checkcontrols, checkguest, type EntryFailure, type GuestState } from "./entrycheck.ts";
+export { vmcsinit } from "./vmcsinit.ts";
+export { FPSAVE_SIZE, newfpsave } from "./fpregs.ts";
+export { CR0KERNEL, CR4KERNEL, guestinit, HOST, type Host, vmxcontrols } from "./host.ts";

@@ -1,0 +1,369 @@
+/**
+ * One virtual CPU as devvmx.c keeps it (struct Vmx) together with a
+ * deterministic model of its kernel process, vmxproc(): the command queue
+ * (vmxcmd, runcmd, postponed commands), the entry logic (event injection,
+ * interrupt window, monitor trap flag) and processexit().
+ *
+ * Time model. On hardware the kproc runs the guest concurrently with the
+ * program and takes commands only between VM exits, and external-interrupt
+ * exits (not reported) come at timer ticks. Here the guest runs only when a
+ * command needs the kproc: a command sent while the vCPU is `running` first
+ * lets the guest run to its next exit — a reported one, or the next tick,
+ * which comes after `quantum` retired instructions of one entry. That choice
+ * is deterministic and is what a trace records.
+ *
+ * Deviation. A command that would wait forever on hardware because nothing
+ * can happen any more (reading `wait` while the vCPU is not running and
+ * nothing is pending; `exc` while an exception is pending and the vCPU is not
+ * running; a guest that runs `waitBudget` instructions without a reported
+ * exit) fails with an error beginning `would block:`.
+ *
+ * @module
+ */
+
+import { Cpu, RunStatus } from "../cpu/mod.ts";
+import { Field } from "../cpu/fields.ts";
+import { error, PlanError } from "../ns/errors.ts";
+import { strtoul } from "../lib9/mod.ts";
+import { cmdgetregs, setregs } from "./guestregs.ts";
+import { eventparse, type VmIntr } from "./eventparse.ts";
+import { cmdwait, formatack } from "./waitline.ts";
+import { VmMemMap } from "./meminfo.ts";
+import type { SegmentRef } from "./meminfo.ts";
+import { checkcontrols, checkguest } from "./entrycheck.ts";
+import { vmcsinit } from "./vmcsinit.ts";
+import { newfpsave } from "./fpregs.ts";
+import { HOST } from "./host.ts";
+
+/** vCPU states, in devvmx's order (statenames). */
+export const enum VmxState {
+  INIT = 0,
+  READY = 1,
+  RUNNING = 2,
+  DEAD = 3,
+  ENDING = 4,
+}
+
+/** The names `status` prints for each state. */
+export const statenames: readonly string[] = Object.freeze([
+  "init",
+  "ready",
+  "running",
+  "dead",
+  "ending",
+]);
+
+/** "vmx: ending" (Equit). */
+export const Equit = "vmx: ending";
+
+/** Tunables of the time model; recorded in traces. */
+export interface VcpuOptions {
+  /** Retired instructions per entry before a (not reported) timer-tick exit. */
+  quantum: number;
+  /** Retired instructions a command may let the guest run without a reported exit before `would block`. */
+  waitBudget: number;
+}
+
+// onentry bits, as devvmx.c.
+const _STEP = 4, _POSTEX = 8, _POSTIRQ = 16;
+// got bits.
+const _GOTEXIT = 1, _GOTIRQACK = 2;
+// Primary processor-based controls devvmx toggles per entry.
+const _PROCB_IRQWIN = 1 << 2, _PROCB_MONTRAP = 1 << 27;
+const _VALID = 0x80000000;
+/** devvmx's per-channel text buffer (AUXSIZE): map text is cut to fit it. */
+const _AUXSIZE = 4096;
+
+/** A command body, run by the kproc: returns its result or POSTPONE. */
+type CmdFn<T> = () => T | typeof POSTPONE;
+
+/** Returned by a command that must wait for a later runcmd (CMDFPOSTP). */
+export const POSTPONE: unique symbol = Symbol("postpone");
+
+/** One vCPU: devvmx's struct Vmx and its kproc. */
+export class Vmx {
+  /** Slot index: the directory name under #X. */
+  readonly index: number;
+  /** Current state. */
+  state: VmxState = VmxState.INIT;
+  /** The error that killed the vCPU (errstr). */
+  errstr = "";
+  /** The CPU; its fields are the VMCS. */
+  readonly cpu: Cpu;
+  /** The memory map (EPT). */
+  readonly mem: VmMemMap;
+  /** The FPsave area behind `fpregs`. */
+  readonly fp: Uint8Array;
+  readonly #opts: VcpuOptions;
+  #onentry = 0;
+  #got = 0;
+  #exc: VmIntr = { info: 0, code: 0, ilen: 0 };
+  #irq: VmIntr = { info: 0, code: 0, ilen: 0 };
+  #irqack: VmIntr = { info: 0, code: 0, ilen: 0 };
+  #defprocbctls = 0;
+  /** The kproc is inside vmlaunch: the guest is running until its next exit. */
+  #inguest = false;
+  /** VM-entry interruption information field (VMENTRY_INTRINFO/CODE/ILEN). */
+  #entryintr: VmIntr = { info: 0, code: 0, ilen: 0 };
+  #memgen = -1;
+
+  /** Create and start vCPU `index` (vmxnew + vmxstart + vmcsinit). */
+  constructor(index: number, opts: VcpuOptions) {
+    this.index = index;
+    this.#opts = opts;
+    this.mem = new VmMemMap();
+    this.cpu = new Cpu(this.mem);
+    this.fp = newfpsave(HOST.mxcsrMask);
+    vmcsinit(this.cpu);
+    this.state = VmxState.READY;
+    this.#defprocbctls = Number(this.cpu.getField(Field.PROCBASED_CTLS));
+  }
+
+  /**
+   * vmxcmd: hand a command to the kproc and wait for it. The kproc first
+   * finishes the guest run it is in, then runs commands (runcmd); a postponed
+   * command is retried after each further exit.
+   */
+  #vmxcmd<T>(f: CmdFn<T>): T {
+    if (this.state === VmxState.ENDING) error(Equit);
+    let budget = this.#opts.waitBudget;
+    for (;;) {
+      if (this.#inguest) budget -= this.#finishrun();
+      const r = f();
+      if (r !== POSTPONE) {
+        if (this.state === VmxState.RUNNING) this.#inguest = true;
+        return r;
+      }
+      if (this.state !== VmxState.RUNNING) {
+        error(`would block: vCPU ${this.index} is not running`);
+      }
+      if (budget <= 0) {
+        this.#inguest = true;
+        error(
+          `would block: vCPU ${this.index} ran ${this.#opts.waitBudget} instructions without an exit`,
+        );
+      }
+      this.#inguest = true;
+    }
+  }
+
+  /**
+   * The kproc's loop body while running: entry set-up, VM entry, the guest
+   * run, processexit. Returns retired instructions. Kernel-side errors make
+   * the vCPU dead, as vmxproc's waserror loop does.
+   */
+  #finishrun(): number {
+    this.#inguest = false;
+    const cpu = this.cpu;
+    const before = cpu.retired;
+    try {
+      let procbctls = this.#defprocbctls;
+      if (this.#onentry & _STEP) this.#defprocbctls |= _PROCB_MONTRAP;
+      if (this.#onentry & _POSTEX) {
+        this.#entryintr = { ...this.#exc };
+        this.#onentry &= ~_POSTEX;
+      }
+      if ((this.#onentry & _POSTIRQ) && !(this.#onentry & _STEP)) {
+        // devvmx tests POSTEX after clearing it, so an irq may replace an exc injected at this entry.
+        const rflags = cpu.getField(Field.RFLAGS);
+        const canintr = cpu.getField(Field.INTERRUPTIBILITY);
+        if ((rflags & 0x200n) !== 0n && (canintr & 3n) === 0n) {
+          this.#entryintr = { ...this.#irq };
+          this.#onentry &= ~_POSTIRQ;
+          this.#got |= _GOTIRQACK;
+          this.#irqack = { ...this.#irq };
+        } else procbctls |= _PROCB_IRQWIN;
+      }
+      if (this.mem.generation !== this.#memgen) {
+        cpu.flushTlb();
+        this.#memgen = this.mem.generation;
+      }
+      cpu.setField(Field.PROCBASED_CTLS, BigInt(procbctls >>> 0));
+      this.#got &= ~_GOTEXIT;
+      this.#vmlaunch();
+      this.#processexit();
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      this.errstr = e.errstr;
+      this.state = VmxState.DEAD;
+    }
+    return cpu.retired - before;
+  }
+
+  /** VMLAUNCH/VMRESUME: entry checks, injection, the guest run. */
+  #vmlaunch(): void {
+    const cpu = this.cpu;
+    const intr = this.#entryintr;
+    if (checkcontrols(cpu, intr) !== undefined) error("vmlaunch failed");
+    const bad = checkguest(cpu, intr);
+    // VM exits clear the valid bit of the VM-entry interruption information (SDM 27.2.5? 24.8.3).
+    this.#entryintr = { info: intr.info & ~_VALID, code: intr.code, ilen: intr.ilen };
+    if (bad !== undefined) {
+      // SDM 26.7: only the exit reason and the qualification are written.
+      cpu.setField(Field.EXIT_REASON, 0x80000000n | 33n);
+      cpu.setField(Field.EXIT_QUALIFICATION, BigInt(bad.qualification));
+      return;
+    }
+    if (intr.info & _VALID) cpu.inject(intr.info >>> 0, intr.code >>> 0, intr.ilen);
+    const st = cpu.run(this.#opts.quantum);
+    if (st === RunStatus.DEAD) error(cpu.deadMessage);
+    if (st === RunStatus.BUDGET) {
+      // The timer tick: an external-interrupt exit without acknowledgement (SDM 27.2.2).
+      cpu.setField(Field.EXIT_REASON, 1n);
+      cpu.setField(Field.EXIT_QUALIFICATION, 0n);
+      cpu.setField(Field.EXIT_INTR_INFO, 0n);
+      cpu.setField(Field.IDT_VECTORING_INFO, 0n);
+    }
+  }
+
+  /** processexit: which exits are reported. */
+  #processexit(): void {
+    const reason = Number(this.cpu.getField(Field.EXIT_REASON));
+    if ((reason & 0x80000000) === 0) {
+      switch (reason & 0xffff) {
+        case 1:
+        case 3:
+        case 4:
+        case 5:
+        case 6:
+        case 7:
+        case 8:
+          return;
+      }
+    }
+    this.state = VmxState.READY;
+    this.#got |= _GOTEXIT;
+    this.#onentry &= ~_STEP;
+  }
+
+  // The commands, as devvmx's cmd* functions.
+
+  /** cmdgo / step: only from ready; applies `regs` (name=value; items) first. */
+  go(step: boolean, regs: string | undefined): void {
+    this.#vmxcmd(() => {
+      if (this.state !== VmxState.READY) error("VM not ready");
+      if (regs !== undefined) setregs(this.cpu, regs, ";", "=");
+      if (step) this.#onentry |= _STEP;
+      this.state = VmxState.RUNNING;
+    });
+  }
+
+  /** cmdstop. */
+  stop(): void {
+    this.#vmxcmd(() => {
+      if (this.state !== VmxState.READY && this.state !== VmxState.RUNNING) {
+        error("VM not ready or running");
+      }
+      this.state = VmxState.READY;
+    });
+  }
+
+  /** cmdexcept: waits while an exception is still pending. */
+  exc(event: string): void {
+    this.#vmxcmd(() => {
+      if (this.#onentry & _POSTEX) return POSTPONE;
+      this.#exc = eventparse(event);
+      this.#onentry |= _POSTEX;
+      return undefined;
+    });
+  }
+
+  /** cmdirq: post an interrupt, or cancel the posted one. */
+  irq(event: string | undefined): void {
+    this.#vmxcmd(() => {
+      if (event === undefined) this.#onentry &= ~_POSTIRQ;
+      else {
+        this.#irq = eventparse(event);
+        this.#onentry |= _POSTIRQ;
+      }
+    });
+  }
+
+  /** cmdextrap: set the exception bitmap. */
+  extrap(arg: string): void {
+    this.#vmxcmd(() => {
+      const { value, end } = strtoul(arg, 0);
+      if (end === 0 || end !== arg.length) error("bad arg in system call");
+      this.cpu.setField(Field.EXCEPTION_BITMAP, BigInt(value));
+    });
+  }
+
+  /** cmdwait: the next `*ack` or exit line. */
+  wait(): string {
+    return this.#vmxcmd(() => {
+      if (this.#got & _GOTIRQACK) {
+        this.#got &= ~_GOTIRQACK;
+        return formatack(this.#irqack.info);
+      }
+      if (!(this.#got & _GOTEXIT)) return POSTPONE;
+      this.#got &= ~_GOTEXIT;
+      return cmdwait(this.cpu);
+    });
+  }
+
+  /** cmdgetregs. */
+  getregs(): string {
+    return this.#vmxcmd(() => cmdgetregs(this.cpu));
+  }
+
+  /** cmdsetregs: returns bytes consumed. */
+  setregs(text: string): number {
+    return this.#vmxcmd(() => setregs(this.cpu, text, "\n", " \t"));
+  }
+
+  /** cmdgetmeminfo. */
+  getmeminfo(): string {
+    return this.#vmxcmd(() => this.mem.getmeminfo(_AUXSIZE));
+  }
+
+  /** cmdsetmeminfo: returns bytes consumed. */
+  setmeminfo(text: string, attach: (name: string) => SegmentRef | undefined): number {
+    return this.#vmxcmd(() => this.mem.setmeminfo(text, attach));
+  }
+
+  /** cmdclearmeminfo. */
+  clearmeminfo(): void {
+    this.#vmxcmd(() => this.mem.clear());
+  }
+
+  /** cmdgetfpregs: a copy of the FPsave area. */
+  getfpregs(): Uint8Array {
+    return this.#vmxcmd(() => this.fp.slice());
+  }
+
+  /**
+   * cmdsetfpregs, with its clipping: past the end it copies `size - n` bytes, a
+   * devvmx bug. Where that would write beyond FPsave (kernel memory) the
+   * simulator stops: the vCPU dies with an `unimplemented` message.
+   */
+  setfpregs(data: Uint8Array, off: number): number {
+    return this.#vmxcmd(() => {
+      const size = this.fp.length;
+      let n = data.length;
+      if (off < 0 || off >= size) n = 0;
+      else if (off + n > size) n = size - n;
+      if (off + n > size) {
+        this.errstr = `unimplemented: fpregs write of ${data.length} bytes at ${off} ` +
+          `overruns FPsave by ${off + n - size} bytes`;
+        this.state = VmxState.DEAD;
+        this.fp.set(data.subarray(0, size - off), off);
+        return n;
+      }
+      this.fp.set(data.subarray(0, n), off);
+      return n;
+    });
+  }
+
+  /** cmdstatus: the state and the error text. */
+  status(): { state: VmxState; errstr: string } {
+    return this.#vmxcmd(() => ({ state: this.state, errstr: this.errstr }));
+  }
+
+  /** cmdquit: the vCPU ends; the caller frees its slot. */
+  quit(): void {
+    this.#vmxcmd(() => {
+      this.state = VmxState.ENDING;
+      this.mem.clear();
+    });
+  }
+}
