@@ -222,7 +222,8 @@ function _changed(
 
 /**
  * How event `a`'s outcome differs from `other`, by the content of the file
- * read: exit lines, register dumps and map listings by field, else bytes.
+ * read: exit lines, register dumps and map listings by field, else bytes;
+ * Dirs by field.
  */
 export function outcomeDiff(
   a: TraceEvent,
@@ -231,6 +232,9 @@ export function outcomeDiff(
   limit = 64,
 ): FieldDiff[] {
   const x = a.outcome;
+  if (x.status === "ok" && other.status === "ok" && OP_BY_NAME[a.op].result === "dir") {
+    return valueDiff(x.value, other.value, "");
+  }
   if (x.status !== "ok" || other.status !== "ok" || !(x.value instanceof Uint8Array)) {
     return [{
       name: "result",

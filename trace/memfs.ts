@@ -164,10 +164,10 @@ export class MemfsBackend implements Backend {
     };
     const read = (f: _Fd, n: number, off: number): Uint8Array => {
       if (off < 0) error(Enegoff);
-      if (f.node.kids) {
-        return new TextEncoder().encode(f.node.kids.map((k) => k.name + "\n").join(""));
-      }
-      return f.node.data.slice(off, off + n);
+      const data = f.node.kids
+        ? new TextEncoder().encode(f.node.kids.map((k) => k.name + "\n").join(""))
+        : f.node.data;
+      return data.slice(off, off + n);
     };
     const write = (f: _Fd, data: Uint8Array, off: number): number => {
       if (off < 0) error(Enegoff);

@@ -1,0 +1,28 @@
+import { equal, match } from "node:assert/strict";
+import { sampleTrace } from "../trace/testdata/sample.ts";
+import { run } from "../trace/testdata/run_cli.ts";
+import { BACKENDS } from "./replay.ts";
+
+Deno.test("cli/replay knows the memfs backend", () => {
+  equal(Object.keys(BACKENDS).includes("memfs"), true);
+});
+
+Deno.test("cli/replay exits 0, 1 or 2 as the traces warrant", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeFileSync(`${dir}/a.trace`, sampleTrace());
+    const ok = await run("replay", dir);
+    equal(ok.code, 0, ok.err);
+    equal(ok.out, `ok ${dir}/a.trace 20 events\n1 trace: 1 ok, 0 diverged, 0 unusable\n`);
+    Deno.writeTextFileSync(`${dir}/b.trace`, "junk");
+    const bad = await run("replay", dir);
+    equal(bad.code, 2);
+    match(bad.out, /error cannot read trace ".*b\.trace": not a trace/);
+    equal(bad.err, "");
+    const usage = await run("replay", "--bogus");
+    equal(usage.code, 2);
+    equal(usage.err, "replay: unknown option --bogus\nrun with --help for usage\n");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
