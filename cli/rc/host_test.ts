@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import {
+  convM2D,
+  DMDIR,
+  OEXCL,
+  ORCLOSE,
+  ORDWR,
+  OREAD,
+  OTRUNC,
+  OWRITE,
+  PlanError,
+  QTDIR,
+  SEEK_END,
+  SEEK_SET,
+} from "../../sim/ns/mod.ts";
+import { HostFiles } from "./host.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function inTemp(test: (h: HostFiles) => void): () => void {
+  return () => {
+    const dir = Deno.makeTempDirSync();
+    const cwd = Deno.cwd();
+    Deno.chdir(dir);
+    try {
+      test(new HostFiles());
+    } finally {
+      Deno.chdir(cwd);
+      Deno.removeSync(dir, { recursive: true });
+    }
+  };
+}
+
+function planError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof PlanError) return e.errstr;
+    throw e;
+  }
+  throw new Error("no error");
+}
+
+Deno.test(
+  "create, write, reopen, read to end in full counts",
+  inTemp((h) => {
+    const fd = h.create("f", OWRITE, 0o640);
+    assert.equal(h.write(fd, enc.encode("hello, world")), 12);
+    h.close(fd);
+    const r = h.open("f", OREAD);
+    assert.equal(dec.decode(h.read(r, 5)), "hello");
+    assert.equal(dec.decode(h.read(r, 100)), ", world");
+    assert.equal(h.read(r, 100).length, 0);
+    assert.equal(dec.decode(h.pread(r, 4, 7)), "worl");
+    assert.equal(h.seek(r, 0, SEEK_END), 12);
+    h.close(r);
+    Deno.chmodSync("f", 0o640);
+    const d = h.stat("f");
+    assert.deepEqual([d.name, d.mode, d.length, d.uid, d.gid, d.muid, d.type, d.dev], [
+      "f",
+      0o640,
+      12,
+      "glenda",
+      "glenda",
+      "glenda",
+      "M".charCodeAt(0),
+      0,
+    ]);
+  }),
+);
+
+Deno.test(
+  "create truncates an existing file; OTRUNC on open does too; pwrite",
+  inTemp((h) => {
+    Deno.writeTextFileSync("f", "old contents");
+    h.close(h.create("f", OWRITE, 0o666));
+    assert.equal(Deno.readTextFileSync("f"), "");
+    Deno.writeTextFileSync("g", "abc");
+    const fd = h.open("g", ORDWR);
+    assert.equal(h.pwrite(fd, enc.encode("X"), 1), 1);
+    assert.equal(dec.decode(h.read(fd, 10)), "aXc");
+    h.close(fd);
+    h.close(h.open("g", OWRITE | OTRUNC));
+    assert.equal(Deno.readTextFileSync("g"), "");
+    assert.equal(planError(() => h.create("g", OWRITE | OEXCL, 0o666)), "file already exists");
+  }),
+);
+
+Deno.test(
+  "directories: create with DMDIR, read whole stat entries sorted, rewind",
+  inTemp((h) => {
+    h.close(h.create("d", OREAD, (DMDIR | 0o755) >>> 0));
+    Deno.writeTextFileSync("d/b", "bb");
+    Deno.writeTextFileSync("d/a", "a");
+    const fd = h.open("d", OREAD);
+    const first = convM2D(h.read(fd, 70))!;
+    assert.equal(first.dir.name, "a");
+    const rest = h.read(fd, 1 << 16);
+    assert.equal(convM2D(rest)!.dir.name, "b");
+    assert.equal(h.read(fd, 1 << 16).length, 0);
+    assert.equal(h.seek(fd, 0, SEEK_SET), 0);
+    assert.equal(h.read(fd, 10).length, 0);
+    assert.equal(planError(() => h.seek(fd, 5, SEEK_SET)), "seek in directory");
+    assert.equal(planError(() => h.write(fd, enc.encode("x"))), "file is a directory");
+    h.close(fd);
+    const st = h.stat("d");
+    assert.equal(st.qid.type, QTDIR);
+    assert.equal((st.mode & DMDIR) !== 0, true);
+    assert.equal(st.length, 0);
+    assert.equal(h.stat(".").name, Deno.cwd().slice(Deno.cwd().lastIndexOf("/") + 1));
+    assert.equal(h.stat("d/..").name, h.stat(".").name);
+    assert.equal(h.stat("/").name, "/");
+    assert.equal(h.fstat(h.open("d/a", OREAD)).name, "a");
+  }),
+);
+
+Deno.test(
+  "errors are worded as namec words them",
+  inTemp((h) => {
+    Deno.writeTextFileSync("f", "");
+    Deno.mkdirSync("d");
+    assert.equal(planError(() => h.open("nope", OREAD)), "file does not exist: 'nope'");
+    assert.equal(planError(() => h.open("d/x/y", OREAD)), "file does not exist: 'd/x'");
+    assert.equal(planError(() => h.open("f/y", OREAD)), "not a directory: 'f'");
+    assert.equal(planError(() => h.create("d/x/y", OWRITE, 0o666)), "file does not exist: 'd/x'");
+    assert.equal(planError(() => h.stat("it's")), "file does not exist: 'it''s'");
+    assert.equal(planError(() => h.open("d", OWRITE)), "file is a directory");
+    assert.equal(planError(() => h.create("d", OWRITE, 0o666)), "file is a directory");
+    assert.equal(planError(() => h.create("d", OREAD, DMDIR >>> 0)), "file already exists");
+    Deno.writeTextFileSync("d/z", "");
+    assert.equal(planError(() => h.remove("d")), "directory not empty");
+    assert.equal(planError(() => h.remove("gone")), "file does not exist: 'gone'");
+    assert.equal(planError(() => h.read(42, 1)), "fd out of range or not open");
+    Deno.mkdirSync("a".repeat(50));
+    assert.equal(
+      planError(() => h.open(`${"a".repeat(50)}/${"b".repeat(50)}/c`, OREAD)),
+      `file does not exist: '.../${"b".repeat(50)}'`,
+    );
+  }),
+);
+
+Deno.test(
+  "remove, and ORCLOSE removes on close",
+  inTemp((h) => {
+    Deno.writeTextFileSync("f", "");
+    h.remove("f");
+    assert.throws(() => Deno.statSync("f"));
+    const fd = h.create("t", ORDWR | ORCLOSE, 0o600);
+    Deno.statSync("t");
+    h.close(fd);
+    assert.throws(() => Deno.statSync("t"));
+  }),
+);

@@ -1,0 +1,21 @@
+/**
+ * `deno task sh [--record TRACE] [SCRIPT [ARG ...]]`: rc commands against a
+ * simulated 9front kernel. See cli/rc/main.ts (or `--help`) for the details.
+ *
+ * @module
+ */
+
+import { Kernel } from "../sim/kernel.ts";
+import { HostFiles, main } from "./rc/mod.ts";
+
+if (import.meta.main) {
+  Deno.exit(main(Deno.args, {
+    stdin: Deno.stdin,
+    stdout: Deno.stdout,
+    stderr: Deno.stderr,
+    kernel: () => new Kernel().process(),
+    host: new HostFiles(),
+    now: () => Math.floor(Date.now() / 1000),
+    readScript: (path) => Deno.readTextFileSync(path),
+  }));
+}
