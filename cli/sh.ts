@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Kernel } from "../sim/kernel.ts";
+import { Kernel } from "../sim/mod.ts";
 import { HostFiles, main } from "./rc/mod.ts";
 
 if (import.meta.main) {

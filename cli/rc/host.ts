@@ -8,6 +8,8 @@
  *
  * Entries carry device type 'M' and dev 0, times in seconds, the process's
  * user as owner, group and last writer, and the host's permission bits.
+ * Relative names are taken from a base directory (the current one unless
+ * given), and messages show names as they were given.
  *
  * @module
  */
@@ -52,15 +54,53 @@ const _SEEK: Record<number, Deno.SeekMode> = {
   [SEEK_END]: Deno.SeekMode.End,
 };
 
-/** The host's files, relative to the current directory. */
+/** The host's files. */
 export class HostFiles implements Syscalls {
   /** The user files appear to belong to. */
   readonly user: string;
+  readonly #dir: string;
   readonly #fds = new Map<number, _Fd>();
 
-  /** Host files seen by `user`. */
-  constructor(user = "glenda") {
-    this.user = user;
+  /** Host files seen by `user`, relative names taken from directory `dir`. */
+  constructor(options: { user?: string; dir?: string } = {}) {
+    this.user = options.user ?? "glenda";
+    this.#dir = options.dir ?? ".";
+  }
+
+  // The host name of `path`.
+  #at(path: string): string {
+    return path.startsWith("/") ? path : `${this.#dir}/${path}`;
+  }
+
+  // Run a host operation on `path`, turning the host's errors into Plan 9 ones.
+  #host<T>(path: string, op: (real: string) => T): T {
+    try {
+      return op(this.#at(path));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+        this.#walkerror(path);
+      }
+      if (e instanceof Deno.errors.AlreadyExists) error(Eexist);
+      if (e instanceof Deno.errors.IsADirectory) error(Eisdir);
+      if (e instanceof Deno.errors.PermissionDenied) error(Eperm);
+      if ((e as { code?: string }).code === "ENOTEMPTY") error("directory not empty");
+      throw e;
+    }
+  }
+
+  // namec's message for a failed walk: the name up to the first element that
+  // does not exist, or up to the one that is not a directory.
+  #walkerror(path: string): never {
+    const b = toBytes(path);
+    const e = parsename(b);
+    const abs = b.startsWith("/");
+    for (let i = 0; i < e.elems.length; i++) {
+      const prefix = fromBytes((abs ? "/" : "") + e.elems.slice(0, i + 1).join("/"));
+      const st = _exists(this.#at(prefix));
+      if (st === null) namelenerror(b, e.off[i + 1], Enonexist);
+      if (!st.isDirectory && i + 1 < e.elems.length) namelenerror(b, e.off[i + 1], Enotdir);
+    }
+    throw new PlanError(Enonexist);
   }
 
   #install(f: _Fd): number {
@@ -78,7 +118,7 @@ export class HostFiles implements Syscalls {
 
   /** open(2). */
   open(path: string, mode: number): number {
-    const st = _host(path, () => Deno.statSync(path));
+    const st = this.#host(path, (p) => Deno.statSync(p));
     const m = mode & 3;
     const rclose = (mode & ORCLOSE) !== 0;
     if (st.isDirectory) {
@@ -86,8 +126,8 @@ export class HostFiles implements Syscalls {
       return this.#install({ path, file: null, dir: this.#entries(path), next: 0, rclose });
     }
     const write = m === OWRITE || m === ORDWR;
-    const file = _host(path, () =>
-      Deno.openSync(path, {
+    const file = this.#host(path, (p) =>
+      Deno.openSync(p, {
         read: m !== OWRITE,
         write,
         truncate: write && (mode & OTRUNC) !== 0,
@@ -99,14 +139,14 @@ export class HostFiles implements Syscalls {
   create(path: string, mode: number, perm: number): number {
     const m = mode & 3;
     if (perm & DMDIR) {
-      _host(path, () => Deno.mkdirSync(path, { mode: perm & 0o777 }));
+      this.#host(path, (p) => Deno.mkdirSync(p, { mode: perm & 0o777 }));
       return this.open(path, m);
     }
-    const old = _exists(path);
+    const old = _exists(this.#at(path));
     if (old?.isDirectory) error(Eisdir);
     if (old && mode & OEXCL) error(Eexist);
-    const file = _host(path, () =>
-      Deno.openSync(path, {
+    const file = this.#host(path, (p) =>
+      Deno.openSync(p, {
         read: m === ORDWR,
         write: true,
         create: true,
@@ -123,7 +163,7 @@ export class HostFiles implements Syscalls {
     const buf = new Uint8Array(n);
     let got = 0;
     while (got < n) {
-      const k = _host(f.path, () => f.file!.readSync(buf.subarray(got)));
+      const k = this.#host(f.path, () => f.file!.readSync(buf.subarray(got)));
       if (k === null || k === 0) break;
       got += k;
     }
@@ -148,7 +188,7 @@ export class HostFiles implements Syscalls {
 
   /** pread(2). */
   pread(fd: number, n: number, offset: number): Uint8Array {
-    return this.#at(fd, offset, () => this.read(fd, n));
+    return this.#positioned(fd, offset, () => this.read(fd, n));
   }
 
   /** write(2): all of `data`. */
@@ -156,16 +196,18 @@ export class HostFiles implements Syscalls {
     const f = this.#fd(fd);
     if (f.file === null) error(Eisdir);
     let put = 0;
-    while (put < data.length) put += _host(f.path, () => f.file!.writeSync(data.subarray(put)));
+    while (put < data.length) {
+      put += this.#host(f.path, () => f.file!.writeSync(data.subarray(put)));
+    }
     return data.length;
   }
 
   /** pwrite(2). */
   pwrite(fd: number, data: Uint8Array, offset: number): number {
-    return this.#at(fd, offset, () => this.write(fd, data));
+    return this.#positioned(fd, offset, () => this.write(fd, data));
   }
 
-  #at<T>(fd: number, offset: number, op: () => T): T {
+  #positioned<T>(fd: number, offset: number, op: () => T): T {
     const was = this.seek(fd, 0, SEEK_CUR);
     this.seek(fd, offset, SEEK_SET);
     try {
@@ -183,7 +225,7 @@ export class HostFiles implements Syscalls {
       f.next = 0;
       return 0;
     }
-    return _host(f.path, () => f.file!.seekSync(offset, _SEEK[type]));
+    return this.#host(f.path, () => f.file!.seekSync(offset, _SEEK[type]));
   }
 
   /** close; ORCLOSE removes the file. */
@@ -196,13 +238,13 @@ export class HostFiles implements Syscalls {
 
   /** remove(2): a file or an empty directory. */
   remove(path: string): void {
-    _host(path, () => Deno.statSync(path));
-    _host(path, () => Deno.removeSync(path));
+    this.#host(path, (p) => Deno.statSync(p));
+    this.#host(path, (p) => Deno.removeSync(p));
   }
 
   /** stat(2). */
   stat(path: string): Dir {
-    return this.#dir(path, _host(path, () => Deno.statSync(path)));
+    return this.#stat(path, this.#host(path, (p) => Deno.statSync(p)));
   }
 
   /** fstat(2). */
@@ -211,16 +253,16 @@ export class HostFiles implements Syscalls {
   }
 
   #entries(path: string): Uint8Array[] {
-    const names = _host(path, () => [...Deno.readDirSync(path)].map((e) => e.name)).sort();
+    const names = this.#host(path, (p) => [...Deno.readDirSync(p)].map((e) => e.name)).sort();
     const out: Uint8Array[] = [];
     for (const name of names) {
-      const st = _exists(`${path}/${name}`);
-      if (st) out.push(convD2M(this.#dir(name, st), 1 << 17));
+      const st = _exists(this.#at(`${path}/${name}`));
+      if (st) out.push(convD2M(this.#stat(name, st), 1 << 17));
     }
     return out;
   }
 
-  #dir(path: string, st: Deno.FileInfo): Dir {
+  #stat(path: string, st: Deno.FileInfo): Dir {
     const secs = (d: Date | null) => d === null ? 0 : Math.floor(d.getTime() / 1000);
     return {
       type: "M".charCodeAt(0),
@@ -230,21 +272,21 @@ export class HostFiles implements Syscalls {
       atime: secs(st.atime ?? st.mtime),
       mtime: secs(st.mtime),
       length: st.isDirectory ? 0 : st.size,
-      name: _basename(path),
+      name: this.#basename(path),
       uid: this.user,
       gid: this.user,
       muid: this.user,
     };
   }
-}
 
-// The name stat reports: the last element, or the real directory's for "", "." and "..".
-function _basename(path: string): string {
-  const elems = parsename(toBytes(path)).elems;
-  const last = elems.length ? fromBytes(elems[elems.length - 1]) : "";
-  if (last !== "" && last !== "..") return last;
-  const real = Deno.realPathSync(path || ".");
-  return real === "/" ? "/" : real.slice(real.lastIndexOf("/") + 1);
+  // The name stat reports: the last element, or the real directory's for "", "." and "..".
+  #basename(path: string): string {
+    const elems = parsename(toBytes(path)).elems;
+    const last = elems.length ? fromBytes(elems[elems.length - 1]) : "";
+    if (last !== "" && last !== "..") return last;
+    const real = Deno.realPathSync(this.#at(path || "."));
+    return real === "/" ? "/" : real.slice(real.lastIndexOf("/") + 1);
+  }
 }
 
 function _exists(path: string): Deno.FileInfo | null {
@@ -253,35 +295,4 @@ function _exists(path: string): Deno.FileInfo | null {
   } catch {
     return null;
   }
-}
-
-// Run a host operation on `path`, turning the host's errors into Plan 9 ones.
-function _host<T>(path: string, op: () => T): T {
-  try {
-    return op();
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
-      _walkerror(path);
-    }
-    if (e instanceof Deno.errors.AlreadyExists) error(Eexist);
-    if (e instanceof Deno.errors.IsADirectory) error(Eisdir);
-    if (e instanceof Deno.errors.PermissionDenied) error(Eperm);
-    if ((e as { code?: string }).code === "ENOTEMPTY") error("directory not empty");
-    throw e;
-  }
-}
-
-// namec's message for a failed walk: the name up to the first element that
-// does not exist, or up to the one that is not a directory.
-function _walkerror(path: string): never {
-  const b = toBytes(path);
-  const e = parsename(b);
-  const abs = b.startsWith("/");
-  for (let i = 0; i < e.elems.length; i++) {
-    const prefix = fromBytes((abs ? "/" : "") + e.elems.slice(0, i + 1).join("/"));
-    const st = _exists(prefix);
-    if (st === null) namelenerror(b, e.off[i + 1], Enonexist);
-    if (!st.isDirectory && i + 1 < e.elems.length) namelenerror(b, e.off[i + 1], Enotdir);
-  }
-  throw new PlanError(Enonexist);
 }

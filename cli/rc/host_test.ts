@@ -18,15 +18,13 @@ import { HostFiles } from "./host.ts";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function inTemp(test: (h: HostFiles) => void): () => void {
+// Run `test` on host files based in a new temporary directory; `at` names a file in it.
+function inTemp(test: (h: HostFiles, at: (name: string) => string) => void): () => void {
   return () => {
     const dir = Deno.makeTempDirSync();
-    const cwd = Deno.cwd();
-    Deno.chdir(dir);
     try {
-      test(new HostFiles());
+      test(new HostFiles({ dir }), (name) => `${dir}/${name}`);
     } finally {
-      Deno.chdir(cwd);
       Deno.removeSync(dir, { recursive: true });
     }
   };
@@ -44,7 +42,7 @@ function planError(f: () => unknown): string {
 
 Deno.test(
   "create, write, reopen, read to end in full counts",
-  inTemp((h) => {
+  inTemp((h, at) => {
     const fd = h.create("f", OWRITE, 0o640);
     assert.equal(h.write(fd, enc.encode("hello, world")), 12);
     h.close(fd);
@@ -55,7 +53,7 @@ Deno.test(
     assert.equal(dec.decode(h.pread(r, 4, 7)), "worl");
     assert.equal(h.seek(r, 0, SEEK_END), 12);
     h.close(r);
-    Deno.chmodSync("f", 0o640);
+    Deno.chmodSync(at("f"), 0o640);
     const d = h.stat("f");
     assert.deepEqual([d.name, d.mode, d.length, d.uid, d.gid, d.muid, d.type, d.dev], [
       "f",
@@ -72,27 +70,27 @@ Deno.test(
 
 Deno.test(
   "create truncates an existing file; OTRUNC on open does too; pwrite",
-  inTemp((h) => {
-    Deno.writeTextFileSync("f", "old contents");
+  inTemp((h, at) => {
+    Deno.writeTextFileSync(at("f"), "old contents");
     h.close(h.create("f", OWRITE, 0o666));
-    assert.equal(Deno.readTextFileSync("f"), "");
-    Deno.writeTextFileSync("g", "abc");
+    assert.equal(Deno.readTextFileSync(at("f")), "");
+    Deno.writeTextFileSync(at("g"), "abc");
     const fd = h.open("g", ORDWR);
     assert.equal(h.pwrite(fd, enc.encode("X"), 1), 1);
     assert.equal(dec.decode(h.read(fd, 10)), "aXc");
     h.close(fd);
     h.close(h.open("g", OWRITE | OTRUNC));
-    assert.equal(Deno.readTextFileSync("g"), "");
+    assert.equal(Deno.readTextFileSync(at("g")), "");
     assert.equal(planError(() => h.create("g", OWRITE | OEXCL, 0o666)), "file already exists");
   }),
 );
 
 Deno.test(
   "directories: create with DMDIR, read whole stat entries sorted, rewind",
-  inTemp((h) => {
+  inTemp((h, at) => {
     h.close(h.create("d", OREAD, (DMDIR | 0o755) >>> 0));
-    Deno.writeTextFileSync("d/b", "bb");
-    Deno.writeTextFileSync("d/a", "a");
+    Deno.writeTextFileSync(at("d/b"), "bb");
+    Deno.writeTextFileSync(at("d/a"), "a");
     const fd = h.open("d", OREAD);
     const first = convM2D(h.read(fd, 70))!;
     assert.equal(first.dir.name, "a");
@@ -108,7 +106,8 @@ Deno.test(
     assert.equal(st.qid.type, QTDIR);
     assert.equal((st.mode & DMDIR) !== 0, true);
     assert.equal(st.length, 0);
-    assert.equal(h.stat(".").name, Deno.cwd().slice(Deno.cwd().lastIndexOf("/") + 1));
+    const real = Deno.realPathSync(at("."));
+    assert.equal(h.stat(".").name, real.slice(real.lastIndexOf("/") + 1));
     assert.equal(h.stat("d/..").name, h.stat(".").name);
     assert.equal(h.stat("/").name, "/");
     assert.equal(h.fstat(h.open("d/a", OREAD)).name, "a");
@@ -117,9 +116,9 @@ Deno.test(
 
 Deno.test(
   "errors are worded as namec words them",
-  inTemp((h) => {
-    Deno.writeTextFileSync("f", "");
-    Deno.mkdirSync("d");
+  inTemp((h, at) => {
+    Deno.writeTextFileSync(at("f"), "");
+    Deno.mkdirSync(at("d"));
     assert.equal(planError(() => h.open("nope", OREAD)), "file does not exist: 'nope'");
     assert.equal(planError(() => h.open("d/x/y", OREAD)), "file does not exist: 'd/x'");
     assert.equal(planError(() => h.open("f/y", OREAD)), "not a directory: 'f'");
@@ -128,11 +127,11 @@ Deno.test(
     assert.equal(planError(() => h.open("d", OWRITE)), "file is a directory");
     assert.equal(planError(() => h.create("d", OWRITE, 0o666)), "file is a directory");
     assert.equal(planError(() => h.create("d", OREAD, DMDIR >>> 0)), "file already exists");
-    Deno.writeTextFileSync("d/z", "");
+    Deno.writeTextFileSync(at("d/z"), "");
     assert.equal(planError(() => h.remove("d")), "directory not empty");
     assert.equal(planError(() => h.remove("gone")), "file does not exist: 'gone'");
     assert.equal(planError(() => h.read(42, 1)), "fd out of range or not open");
-    Deno.mkdirSync("a".repeat(50));
+    Deno.mkdirSync(at("a".repeat(50)));
     assert.equal(
       planError(() => h.open(`${"a".repeat(50)}/${"b".repeat(50)}/c`, OREAD)),
       `file does not exist: '.../${"b".repeat(50)}'`,
@@ -142,13 +141,13 @@ Deno.test(
 
 Deno.test(
   "remove, and ORCLOSE removes on close",
-  inTemp((h) => {
-    Deno.writeTextFileSync("f", "");
+  inTemp((h, at) => {
+    Deno.writeTextFileSync(at("f"), "");
     h.remove("f");
-    assert.throws(() => Deno.statSync("f"));
+    assert.throws(() => Deno.statSync(at("f")));
     const fd = h.create("t", ORDWR | ORCLOSE, 0o600);
-    Deno.statSync("t");
+    Deno.statSync(at("t"));
     h.close(fd);
-    assert.throws(() => Deno.statSync("t"));
+    assert.throws(() => Deno.statSync(at("t")));
   }),
 );

@@ -7,7 +7,7 @@
  * @example Run a line against a kernel process
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { Kernel } from "../../sim/kernel.ts";
+ * import { Kernel } from "../../sim/mod.ts";
  * import { commands, HostFiles, Input, Shell, Space, StreamFile } from "./mod.ts";
  *
  * let out = "";
