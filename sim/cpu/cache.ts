@@ -33,14 +33,19 @@ export class Block {
   readonly insns: Insn[];
   /** Total length in bytes. */
   readonly bytes: number;
-  /** RAM pages the bytes came from (one or two) and their generations at decode time. */
-  readonly rams: GuestRam[];
-  /** Page numbers within each RAM. */
-  readonly pages: number[];
-  /** Generations. */
-  readonly gens: number[];
+  // The RAM page(s) the bytes came from and their generations at decode time.
+  readonly #gens0: Uint32Array;
+  readonly #page0: number;
+  readonly #gen0: number;
+  readonly #gens1: Uint32Array;
+  readonly #page1: number;
+  readonly #gen1: number;
+  /** The block that ran after this one last time (a chaining hint, checked before use). */
+  succ: Block | null = null;
+  /** The cache epoch the block was decoded in. */
+  epoch = 0;
 
-  /** A block as decoded. */
+  /** A block as decoded from the given RAM pages (one or two). */
   constructor(
     phys: number,
     mode: number,
@@ -53,17 +58,18 @@ export class Block {
     this.mode = mode;
     this.insns = insns;
     this.bytes = bytes;
-    this.rams = rams;
-    this.pages = pages;
-    this.gens = pages.map((p, k) => rams[k].pageGen[p]);
+    const last = rams.length - 1;
+    this.#gens0 = rams[0].pageGen;
+    this.#page0 = pages[0];
+    this.#gen0 = this.#gens0[this.#page0];
+    this.#gens1 = rams[last].pageGen;
+    this.#page1 = pages[last];
+    this.#gen1 = this.#gens1[this.#page1];
   }
 
   /** True while none of its pages was written since decoding. */
   valid(): boolean {
-    for (let k = 0; k < this.rams.length; k++) {
-      if (this.rams[k].pageGen[this.pages[k]] !== this.gens[k]) return false;
-    }
-    return true;
+    return this.#gens0[this.#page0] === this.#gen0 && this.#gens1[this.#page1] === this.#gen1;
   }
 }
 
@@ -125,7 +131,7 @@ function _hexBytes(src: CodeSource, off: number, len: number, mask: number): str
 function _failure(status: number, bytes: string): (c: CpuState) => void {
   if (status === DEC_INVALID) return (c) => raise(c, 6);
   if (status === DEC_TOO_LONG) return (c) => raise(c, 13, 0);
-  return (c) => dead(c, `unimplemented instruction ${bytes} at ${hexPc(c.ip)}`);
+  return (c) => dead(c, `unimplemented instruction ${bytes} at ${hexPc(c.ip >>> 0)}`);
 }
 
 /** Blocks by physical address, direct-mapped. */
@@ -141,24 +147,49 @@ export class CodeCache {
   /** Drop every block. */
   flush(): void {
     this.#slots.fill(undefined);
+    this.epoch++;
   }
 
-  /** The block starting at the current IP, decoding it if needed (fetch faults of its first instruction throw). */
-  lookup(): Block {
+  /** Bumped by `flush`: chaining hints recorded in an older epoch are not followed. */
+  epoch = 0;
+
+  /**
+   * The block starting at the current IP, decoding it if needed (fetch
+   * faults of its first instruction throw). `prev` is the block that just
+   * ran: its successor hint is tried first.
+   */
+  lookup(prev: Block | null): Block {
     const c = this.#c;
     const ip = c.ip;
     const lin = (c.segBase[CS] + ip) >>> 0;
     if (c.paging) dead(c, "unimplemented paging");
     const phys = lin;
+    if (prev !== null) {
+      const h = prev.succ;
+      if (
+        h !== null && h.phys === phys && h.mode === c.mode && h.valid() && h.epoch === this.epoch
+      ) {
+        return h;
+      }
+      const b = this.#find(phys, ip);
+      prev.succ = b;
+      return b;
+    }
+    return this.#find(phys, ip);
+  }
+
+  #find(phys: number, ip: number): Block {
+    const c = this.#c;
     const k = (phys ^ (phys >>> 11)) & (_SLOTS - 1);
     const b = this.#slots[k];
     if (
       b !== undefined && b.phys === phys && b.mode === c.mode && b.valid() &&
-      ip + b.bytes - 1 <= c.segLimit[CS]
+      (ip >>> 0) + b.bytes - 1 <= c.segLimit[CS]
     ) {
       return b;
     }
     const nb = this.#decode(phys, ip);
+    nb.epoch = this.epoch;
     this.#slots[k] = nb;
     return nb;
   }
@@ -167,7 +198,7 @@ export class CodeCache {
     const c = this.#c;
     const f = new _Fetcher(c);
     const insns: Insn[] = [];
-    let off = ip, bytes = 0;
+    let off = ip >>> 0, bytes = 0;
     const mask = c.ipMask === -1 ? 0xffffffff : 0xffff;
     const page0 = Math.floor(phys / PAGE_SIZE);
     for (;;) {

@@ -24,6 +24,7 @@ import {
 import { Field, type GuestState } from "./fields.ts";
 import { getFlags } from "./flags.ts";
 import { refreshMode } from "./mode.ts";
+import type { Insn } from "./insn.ts";
 import { IF, TF } from "./operands.ts";
 import { CpuState, dead, STOP, STOP_DEAD, STOP_EXC, STOP_EXIT } from "./state.ts";
 
@@ -185,7 +186,7 @@ export class Cpu extends CpuState implements GuestState {
     this.setWide(f, lo, hi);
     switch (f) {
       case Field.RIP:
-        this.ip = lo;
+        this.ip = lo | 0;
         this.ipHi = hi;
         break;
       case Field.RFLAGS:
@@ -253,7 +254,7 @@ export class Cpu extends CpuState implements GuestState {
       vector: info & 0xff,
       type,
       code: info & 0x800 && pe ? this.#injCode : -1,
-      retIp: soft ? (this.ip + this.#injLen) & (this.ipMask >>> 0) : this.ip,
+      retIp: soft ? (this.ip + this.#injLen) & this.ipMask : this.ip,
       qual: 0,
       ilen: this.#injLen,
     };
@@ -296,7 +297,22 @@ export class Cpu extends CpuState implements GuestState {
     deliverEvent(this, e, false);
   }
 
+  // The hot loop: kept small and separate so it is optimized as a plain function.
+  #exec(insns: Insn[], n: number): void {
+    this.brk = false;
+    const mask = this.ipMask;
+    for (let k = 0; k < n; k++) {
+      const i = insns[k];
+      this.next = (this.ip + i.len) & mask;
+      i.fn(this, i);
+      this.ip = this.next;
+      this.retired++;
+      if (this.brk) break;
+    }
+  }
+
   #loop(target: number): RunStatus {
+    let prev = null;
     for (;;) {
       if (this.#mtfPending) {
         this.#mtfPending = false;
@@ -311,6 +327,7 @@ export class Cpu extends CpuState implements GuestState {
           this.setWide(Field.DR6, this.lo(Field.DR6) | q, 0);
         }
         this.#exception(1, -1, this.ip, q);
+        prev = null;
         continue;
       }
       const ctls = this.lo(Field.PROCBASED_CTLS);
@@ -319,22 +336,14 @@ export class Cpu extends CpuState implements GuestState {
       }
       const rem = target - this.retired;
       if (rem <= 0) return RunStatus.BUDGET;
-      const b = this.#cache.lookup();
+      const b = this.#cache.lookup(prev);
+      prev = b;
       const insns = b.insns;
       const tf = this.flags & TF;
       let n = insns.length;
       if (tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0) n = 1;
       else if (n > rem) n = rem;
-      this.brk = false;
-      const mask = this.ipMask;
-      for (let k = 0; k < n; k++) {
-        const i = insns[k];
-        this.next = ((this.ip + i.len) & mask) >>> 0;
-        i.fn(this, i);
-        this.ip = this.next;
-        this.retired++;
-        if (this.brk) break;
-      }
+      this.#exec(insns, n);
       this.intrBlock = this.newBlock;
       this.newBlock = 0;
       if (tf) this.#dbgPending = _BS;

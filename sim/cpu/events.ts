@@ -216,6 +216,6 @@ function _frame(c: CpuState, e: EventSpec): void {
   c.segBaseHi[CS] = 0;
   c.segLimit[CS] = limit;
   c.segAr[CS] = ((dhi >> 8) & 0xf0ff) | 1;
-  c.ip = c.next = off;
+  c.ip = c.next = off | 0;
   refreshMode(c);
 }

@@ -250,8 +250,40 @@ function _shift(c: CpuState, i: Insn, w: number): void {
   }
 }
 
-function _test(c: CpuState, a: number, b: number, w: number): void {
-  _logic(c, a & b & maskOf(w), w);
+function _testEG(c: CpuState, i: Insn, w: number): void {
+  _logic(c, readE(c, i, w) & getReg(c, i.regX, w) & maskOf(w), w);
+}
+
+function _testAI(c: CpuState, i: Insn, w: number): void {
+  _logic(c, getReg(c, 0, w) & i.imm & maskOf(w), w);
+}
+
+function _testEI(c: CpuState, i: Insn, w: number): void {
+  _logic(c, readE(c, i, w) & i.imm & maskOf(w), w);
+}
+
+function _notE(c: CpuState, i: Insn, w: number): void {
+  _rmwE(c, i, w, _not);
+}
+
+function _negE(c: CpuState, i: Insn, w: number): void {
+  _rmwE(c, i, w, _neg);
+}
+
+function _incE(c: CpuState, i: Insn, w: number): void {
+  _rmwE(c, i, w, _inc);
+}
+
+function _decE(c: CpuState, i: Insn, w: number): void {
+  _rmwE(c, i, w, _dec);
+}
+
+function _incZ(c: CpuState, i: Insn, w: number): void {
+  setReg(c, i.regX, w, _inc(c, getReg(c, i.regX, w), w));
+}
+
+function _decZ(c: CpuState, i: Insn, w: number): void {
+  setReg(c, i.regX, w, _dec(c, getReg(c, i.regX, w), w));
 }
 
 function _flag(c: CpuState, i: Insn): void {
@@ -275,34 +307,47 @@ function _flag(c: CpuState, i: Insn): void {
   }
 }
 
-function _widths(
-  name: string,
-  f: (c: CpuState, i: Insn, w: number) => void,
-  byte = true,
-): Record<string, Handler> {
-  const out: Record<string, Handler> = {
-    [name + "16"]: (c, i) => f(c, i, 2),
-    [name + "32"]: (c, i) => f(c, i, 4),
-  };
-  if (byte) out[name + "8"] = (c, i) => f(c, i, 1);
-  return out;
-}
-
 /** ALU-category handlers by name (see HANDLER_NAMES). */
 export const ALU_HANDLERS: Record<string, Handler> = {
-  ..._widths("aluEG", _aluEG),
-  ..._widths("aluGE", _aluGE),
-  ..._widths("aluAI", _aluAI),
-  ..._widths("aluEI", _aluEI),
-  ..._widths("testEG", (c, i, w) => _test(c, readE(c, i, w), getReg(c, i.regX, w), w)),
-  ..._widths("testAI", (c, i, w) => _test(c, getReg(c, 0, w), i.imm, w)),
-  ..._widths("testEI", (c, i, w) => _test(c, readE(c, i, w), i.imm, w)),
-  ..._widths("not", (c, i, w) => _rmwE(c, i, w, _not)),
-  ..._widths("neg", (c, i, w) => _rmwE(c, i, w, _neg)),
-  ..._widths("incE", (c, i, w) => _rmwE(c, i, w, _inc)),
-  ..._widths("decE", (c, i, w) => _rmwE(c, i, w, _dec)),
-  ..._widths("incZ", (c, i, w) => setReg(c, i.regX, w, _inc(c, getReg(c, i.regX, w), w)), false),
-  ..._widths("decZ", (c, i, w) => setReg(c, i.regX, w, _dec(c, getReg(c, i.regX, w), w)), false),
-  ..._widths("shift", _shift),
+  aluEG8: (c, i) => _aluEG(c, i, 1),
+  aluEG16: (c, i) => _aluEG(c, i, 2),
+  aluEG32: (c, i) => _aluEG(c, i, 4),
+  aluGE8: (c, i) => _aluGE(c, i, 1),
+  aluGE16: (c, i) => _aluGE(c, i, 2),
+  aluGE32: (c, i) => _aluGE(c, i, 4),
+  aluAI8: (c, i) => _aluAI(c, i, 1),
+  aluAI16: (c, i) => _aluAI(c, i, 2),
+  aluAI32: (c, i) => _aluAI(c, i, 4),
+  aluEI8: (c, i) => _aluEI(c, i, 1),
+  aluEI16: (c, i) => _aluEI(c, i, 2),
+  aluEI32: (c, i) => _aluEI(c, i, 4),
+  testEG8: (c, i) => _testEG(c, i, 1),
+  testEG16: (c, i) => _testEG(c, i, 2),
+  testEG32: (c, i) => _testEG(c, i, 4),
+  testAI8: (c, i) => _testAI(c, i, 1),
+  testAI16: (c, i) => _testAI(c, i, 2),
+  testAI32: (c, i) => _testAI(c, i, 4),
+  testEI8: (c, i) => _testEI(c, i, 1),
+  testEI16: (c, i) => _testEI(c, i, 2),
+  testEI32: (c, i) => _testEI(c, i, 4),
+  not8: (c, i) => _notE(c, i, 1),
+  not16: (c, i) => _notE(c, i, 2),
+  not32: (c, i) => _notE(c, i, 4),
+  neg8: (c, i) => _negE(c, i, 1),
+  neg16: (c, i) => _negE(c, i, 2),
+  neg32: (c, i) => _negE(c, i, 4),
+  incE8: (c, i) => _incE(c, i, 1),
+  incE16: (c, i) => _incE(c, i, 2),
+  incE32: (c, i) => _incE(c, i, 4),
+  decE8: (c, i) => _decE(c, i, 1),
+  decE16: (c, i) => _decE(c, i, 2),
+  decE32: (c, i) => _decE(c, i, 4),
+  incZ16: (c, i) => _incZ(c, i, 2),
+  incZ32: (c, i) => _incZ(c, i, 4),
+  decZ16: (c, i) => _decZ(c, i, 2),
+  decZ32: (c, i) => _decZ(c, i, 4),
+  shift8: (c, i) => _shift(c, i, 1),
+  shift16: (c, i) => _shift(c, i, 2),
+  shift32: (c, i) => _shift(c, i, 4),
   flag: _flag,
 };

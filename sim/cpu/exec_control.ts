@@ -12,8 +12,8 @@ import type { Handler, Insn } from "./insn.ts";
 import { type CpuState, CS, raise } from "./state.ts";
 
 function _go(c: CpuState, t: number, w: number): void {
-  const ip = w === 2 ? t & 0xffff : t >>> 0;
-  if (ip > c.segLimit[CS]) raise(c, 13, 0);
+  const ip = w === 2 ? t & 0xffff : t | 0;
+  if (ip >>> 0 > c.segLimit[CS]) raise(c, 13, 0);
   c.next = ip;
 }
 
@@ -29,9 +29,29 @@ function _loop(c: CpuState, i: Insn, w: number): void {
   if (t) _go(c, c.next + i.imm, w);
 }
 
+function _jcc(c: CpuState, i: Insn, w: number): void {
+  if (testCC(c, i.sub)) _go(c, c.next + i.imm, w);
+}
+
+function _jmp(c: CpuState, i: Insn, w: number): void {
+  _go(c, c.next + i.imm, w);
+}
+
+function _jmpE(c: CpuState, i: Insn, w: number): void {
+  _go(c, readE(c, i, w), w);
+}
+
+function _callRel(c: CpuState, i: Insn, w: number): void {
+  _call(c, c.next + i.imm, w);
+}
+
+function _callE(c: CpuState, i: Insn, w: number): void {
+  _call(c, readE(c, i, w), w);
+}
+
 function _call(c: CpuState, t: number, w: number): void {
-  const ip = w === 2 ? t & 0xffff : t >>> 0;
-  if (ip > c.segLimit[CS]) raise(c, 13, 0);
+  const ip = w === 2 ? t & 0xffff : t | 0;
+  if (ip >>> 0 > c.segLimit[CS]) raise(c, 13, 0);
   push(c, w, c.next);
   c.next = ip;
 }
@@ -42,29 +62,24 @@ function _ret(c: CpuState, i: Insn, w: number): void {
     addSp(c, -w);
     raise(c, 13, 0);
   }
-  c.next = t >>> 0;
+  c.next = t;
   if (i.posImm >= 0) addSp(c, i.imm);
-}
-
-function _widths(
-  name: string,
-  f: (c: CpuState, i: Insn, w: number) => void,
-): Record<string, Handler> {
-  return {
-    [name + "16"]: (c, i) => f(c, i, 2),
-    [name + "32"]: (c, i) => f(c, i, 4),
-  };
 }
 
 /** Control-category handlers by name. */
 export const CONTROL_HANDLERS: Record<string, Handler> = {
-  ..._widths("jcc", (c, i, w) => {
-    if (testCC(c, i.sub)) _go(c, c.next + i.imm, w);
-  }),
-  ..._widths("jmp", (c, i, w) => _go(c, c.next + i.imm, w)),
-  ..._widths("jmpE", (c, i, w) => _go(c, readE(c, i, w), w)),
-  ..._widths("call", (c, i, w) => _call(c, c.next + i.imm, w)),
-  ..._widths("callE", (c, i, w) => _call(c, readE(c, i, w), w)),
-  ..._widths("ret", _ret),
-  ..._widths("loop", _loop),
+  jmp16: (c, i) => _jmp(c, i, 2),
+  jmp32: (c, i) => _jmp(c, i, 4),
+  jmpE16: (c, i) => _jmpE(c, i, 2),
+  jmpE32: (c, i) => _jmpE(c, i, 4),
+  call16: (c, i) => _callRel(c, i, 2),
+  call32: (c, i) => _callRel(c, i, 4),
+  callE16: (c, i) => _callE(c, i, 2),
+  callE32: (c, i) => _callE(c, i, 4),
+  ret16: (c, i) => _ret(c, i, 2),
+  ret32: (c, i) => _ret(c, i, 4),
+  loop16: (c, i) => _loop(c, i, 2),
+  loop32: (c, i) => _loop(c, i, 4),
+  jcc16: (c, i) => _jcc(c, i, 2),
+  jcc32: (c, i) => _jcc(c, i, 4),
 };

@@ -11,6 +11,22 @@ import type { Handler, Insn } from "./insn.ts";
 import { linW, wrN } from "./mem.ts";
 import type { CpuState } from "./state.ts";
 
+function _pushZ(c: CpuState, i: Insn, w: number): void {
+  push(c, w, getReg(c, i.regX, w));
+}
+
+function _popZ(c: CpuState, i: Insn, w: number): void {
+  setReg(c, i.regX, w, pop(c, w));
+}
+
+function _pushI(c: CpuState, i: Insn, w: number): void {
+  push(c, w, i.imm & maskOf(w));
+}
+
+function _pushE(c: CpuState, i: Insn, w: number): void {
+  push(c, w, readE(c, i, w));
+}
+
 function _popE(c: CpuState, i: Insn, w: number): void {
   const v = top(c, w);
   if (i.rm >= 0) {
@@ -26,21 +42,16 @@ function _popE(c: CpuState, i: Insn, w: number): void {
   addSp(c, w);
 }
 
-function _widths(
-  name: string,
-  f: (c: CpuState, i: Insn, w: number) => void,
-): Record<string, Handler> {
-  return {
-    [name + "16"]: (c, i) => f(c, i, 2),
-    [name + "32"]: (c, i) => f(c, i, 4),
-  };
-}
-
 /** Stack-category handlers by name. */
 export const STACK_HANDLERS: Record<string, Handler> = {
-  ..._widths("pushZ", (c, i, w) => push(c, w, getReg(c, i.regX, w))),
-  ..._widths("popZ", (c, i, w) => setReg(c, i.regX, w, pop(c, w))),
-  ..._widths("pushI", (c, i, w) => push(c, w, i.imm & maskOf(w))),
-  ..._widths("pushE", (c, i, w) => push(c, w, readE(c, i, w))),
-  ..._widths("popE", _popE),
+  pushZ16: (c, i) => _pushZ(c, i, 2),
+  pushZ32: (c, i) => _pushZ(c, i, 4),
+  popZ16: (c, i) => _popZ(c, i, 2),
+  popZ32: (c, i) => _popZ(c, i, 4),
+  pushI16: (c, i) => _pushI(c, i, 2),
+  pushI32: (c, i) => _pushI(c, i, 4),
+  pushE16: (c, i) => _pushE(c, i, 2),
+  pushE32: (c, i) => _pushE(c, i, 4),
+  popE16: (c, i) => _popE(c, i, 2),
+  popE32: (c, i) => _popE(c, i, 4),
 };

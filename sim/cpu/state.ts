@@ -65,11 +65,11 @@ export class CpuState {
   /** The same bytes as bytes (register n low byte at 8n, AH-BH at 8n-31). */
   readonly r8: Uint8Array;
 
-  /** RIP of the instruction executing (low 32 bits). */
+  /** RIP of the instruction executing, low 32 bits as an int32 (no doubles on the hot path). */
   ip = 0;
   /** RIP bits 63:32, kept as written (zero outside 64-bit code). */
   ipHi = 0;
-  /** RIP of the next instruction; control transfers set it. */
+  /** RIP of the next instruction (int32 like `ip`); control transfers set it. */
   next = 0;
   /** IP wrap mask: 0xffff for 16-bit code, -1 otherwise. */
   ipMask = -1;

@@ -1,0 +1,36 @@
+import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
+import { parseEnc, renderOptab } from "./optab.ts";
+import type { OpDef } from "../sim/cpu/defs.ts";
+
+Deno.test("the committed sim/cpu/_optab.ts is what gen/optab.ts generates", () => {
+  const committed = Deno.readTextFileSync(new URL("../sim/cpu/_optab.ts", import.meta.url));
+  assertEquals(
+    committed === renderOptab(),
+    true,
+    "stale _optab.ts: run `deno run -A gen/optab.ts`",
+  );
+});
+
+const _d = (enc: string, form = ""): OpDef => ({
+  mnem: "x",
+  enc,
+  form,
+  h: "",
+  sub: 0,
+  attr: 0,
+  fw: 0,
+  fu: 0,
+});
+
+Deno.test("encoding grammar", () => {
+  assertEquals(parseEnc(_d("0F 80+cc")).ops.length, 16);
+  assertEquals(parseEnc(_d("58+r")).ops, [0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f]);
+  assertEquals(parseEnc(_d("F3 90")), { map: 0, ops: [0x90], pfx: 2, modrm: "none", digit: 0 });
+  assertEquals(parseEnc(_d("0F 01 C8")), { map: 1, ops: [1], pfx: 0, modrm: "exact", digit: 0xc8 });
+  assertEquals(parseEnc(_d("FF /6")).digit, 6);
+  throws(() => parseEnc(_d("00 /r 12")), /bad encoding/);
+  throws(() => renderOptab([_d("00 /r", "Qq")]), /unknown operand kind "Qq"/);
+  throws(() => renderOptab([_d("0F 01 08")]), /must be a register form/);
+  throws(() => renderOptab([_d("00 /r"), _d("00 /1")]), /collides with a row/);
+  throws(() => renderOptab([_d("00 /1"), _d("00")]), /collides with a node/);
+});
