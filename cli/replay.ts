@@ -5,11 +5,19 @@
  * @module
  */
 
-import { type BackendFactory, consoleIO, memfsFactory, replayMain } from "../trace/mod.ts";
+import {
+  type BackendFactory,
+  consoleIO,
+  memfsFactory,
+  replayMain,
+  VMXSIM,
+  vmxsimFactory,
+} from "../trace/mod.ts";
 
 /** Replay factories by backend name, as trace headers record it. */
 export const BACKENDS: Readonly<Record<string, BackendFactory>> = Object.freeze({
   memfs: memfsFactory,
+  [VMXSIM]: vmxsimFactory,
 });
 
 if (import.meta.main) Deno.exit(replayMain(Deno.args, consoleIO(), { backends: BACKENDS }));

@@ -1,10 +1,13 @@
 import { equal, match } from "node:assert/strict";
 import { sampleTrace } from "../trace/testdata/sample.ts";
+import { Kernel } from "../sim/mod.ts";
+import { Recorder, vmxsimBackend } from "../trace/mod.ts";
+import { runHello } from "../trace/testdata/hello.ts";
 import { run } from "../trace/testdata/run_cli.ts";
 import { BACKENDS } from "./replay.ts";
 
-Deno.test("cli/replay knows the memfs backend", () => {
-  equal(Object.keys(BACKENDS).includes("memfs"), true);
+Deno.test("cli/replay knows the simulator and the memfs backend", () => {
+  equal(Object.keys(BACKENDS).sort().join(" "), "memfs vmxsim");
 });
 
 Deno.test("cli/replay exits 0, 1 or 2 as the traces warrant", async () => {
@@ -22,6 +25,21 @@ Deno.test("cli/replay exits 0, 1 or 2 as the traces warrant", async () => {
     const usage = await run("replay", "--bogus");
     equal(usage.code, 2);
     equal(usage.err, "replay: unknown option --bogus\nrun with --help for usage\n");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli/replay replays a simulator trace end to end", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const b = vmxsimBackend(new Kernel());
+    const rec = Recorder.create(`${dir}/hello.trace`, b, { argv: ["hello"] });
+    runHello(rec.process("glenda"));
+    rec.close();
+    const r = await run("replay", `${dir}/hello.trace`);
+    equal(r.code, 0, r.err);
+    equal(r.out, `ok ${dir}/hello.trace 22 events\n1 trace: 1 ok, 0 diverged, 0 unusable\n`);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -63,4 +63,5 @@ export {
 } from "./show.ts";
 export { showMain } from "./show_main.ts";
 export { fileSink, MemorySink, type TraceSink } from "./sink.ts";
+export { VMXSIM, vmxsimBackend, vmxsimFactory } from "./vmxsim.ts";
 export { type HeaderInput, TOOL, TraceWriter, type WriterOptions } from "./writer.ts";
