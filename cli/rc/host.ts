@@ -38,7 +38,7 @@ import {
   SEEK_SET,
   type Syscalls,
 } from "../../sim/ns/mod.ts";
-import { fromBytes, namelenerror, parsename, toBytes } from "../../sim/ns/namec.ts";
+import { fromBytes, namelenerror, parsename, toBytes } from "../../sim/ns/mod.ts";
 
 interface _Fd {
   path: string;

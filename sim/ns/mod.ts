@@ -105,3 +105,4 @@ export {
 export { DIRMAX, dirread, FIRSTFD, NameSpace, type NameSpaceOptions } from "./namespace.ts";
 export { BIT16SZ, convD2M, convM2D, sizeD2M, statcheck, STATFIXLEN } from "./stat.ts";
 export { SEEK_CUR, SEEK_END, SEEK_SET, type Syscalls } from "./syscalls.ts";
+export { fromBytes, namelenerror, parsename, toBytes } from "./namec.ts";
