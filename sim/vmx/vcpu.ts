@@ -74,11 +74,11 @@ const _VALID = 0x80000000;
 /** devvmx's per-channel text buffer (AUXSIZE): map text is cut to fit it. */
 const _AUXSIZE = 4096;
 
-/** A command body, run by the kproc: returns its result or POSTPONE. */
-type CmdFn<T> = () => T | typeof POSTPONE;
-
 /** Returned by a command that must wait for a later runcmd (CMDFPOSTP). */
-export const POSTPONE: unique symbol = Symbol("postpone");
+const _POSTPONE: unique symbol = Symbol("postpone");
+
+/** A command body, run by the kproc: returns its result or _POSTPONE. */
+type CmdFn<T> = () => T | typeof _POSTPONE;
 
 /** One vCPU: devvmx's struct Vmx and its kproc. */
 export class Vmx {
@@ -101,14 +101,18 @@ export class Vmx {
   #irq: VmIntr = { info: 0, code: 0, ilen: 0 };
   #irqack: VmIntr = { info: 0, code: 0, ilen: 0 };
   #defprocbctls = 0;
-  /** The kproc is inside vmlaunch: the guest is running until its next exit. */
-  #inguest = false;
   /** VM-entry interruption information field (VMENTRY_INTRINFO/CODE/ILEN). */
   #entryintr: VmIntr = { info: 0, code: 0, ilen: 0 };
   #memgen = -1;
 
   /** Create and start vCPU `index` (vmxnew + vmxstart + vmcsinit). */
   constructor(index: number, opts: VcpuOptions) {
+    if (!Number.isSafeInteger(opts.quantum) || opts.quantum < 1) {
+      throw new RangeError(`quantum ${opts.quantum} is not a positive instruction count`);
+    }
+    if (!Number.isSafeInteger(opts.waitBudget) || opts.waitBudget < 1) {
+      throw new RangeError(`waitBudget ${opts.waitBudget} is not a positive instruction count`);
+    }
     this.index = index;
     this.#opts = opts;
     this.mem = new VmMemMap();
@@ -120,30 +124,28 @@ export class Vmx {
   }
 
   /**
-   * vmxcmd: hand a command to the kproc and wait for it. The kproc first
-   * finishes the guest run it is in, then runs commands (runcmd); a postponed
-   * command is retried after each further exit.
+   * vmxcmd: hand a command to the kproc and wait for it. Between commands the
+   * kproc is inside the guest exactly when the vCPU is running (vmxproc enters
+   * it again right after runcmd), so a command first lets that guest run to
+   * its next exit, then runs (runcmd); a postponed command is retried after
+   * each further exit. Every entry counts for at least one instruction against
+   * `waitBudget`, so a guest that exits without retiring anything cannot spin.
    */
   #vmxcmd<T>(f: CmdFn<T>): T {
     if (this.state === VmxState.ENDING) error(Equit);
     let budget = this.#opts.waitBudget;
     for (;;) {
-      if (this.#inguest) budget -= this.#finishrun();
+      if (this.state === VmxState.RUNNING) budget -= Math.max(1, this.#finishrun());
       const r = f();
-      if (r !== POSTPONE) {
-        if (this.state === VmxState.RUNNING) this.#inguest = true;
-        return r;
-      }
+      if (r !== _POSTPONE) return r;
       if (this.state !== VmxState.RUNNING) {
         error(`would block: vCPU ${this.index} is not running`);
       }
       if (budget <= 0) {
-        this.#inguest = true;
         error(
-          `would block: vCPU ${this.index} ran ${this.#opts.waitBudget} instructions without an exit`,
+          `would block: vCPU ${this.index} ran ${this.#opts.waitBudget} instructions without a reported exit`,
         );
       }
-      this.#inguest = true;
     }
   }
 
@@ -153,7 +155,6 @@ export class Vmx {
    * the vCPU dead, as vmxproc's waserror loop does.
    */
   #finishrun(): number {
-    this.#inguest = false;
     const cpu = this.cpu;
     const before = cpu.retired;
     try {
@@ -261,7 +262,7 @@ export class Vmx {
   /** cmdexcept: waits while an exception is still pending. */
   exc(event: string): void {
     this.#vmxcmd(() => {
-      if (this.#onentry & _POSTEX) return POSTPONE;
+      if (this.#onentry & _POSTEX) return _POSTPONE;
       this.#exc = eventparse(event);
       this.#onentry |= _POSTEX;
       return undefined;
@@ -295,7 +296,7 @@ export class Vmx {
         this.#got &= ~_GOTIRQACK;
         return formatack(this.#irqack.info);
       }
-      if (!(this.#got & _GOTEXIT)) return POSTPONE;
+      if (!(this.#got & _GOTEXIT)) return _POSTPONE;
       this.#got &= ~_GOTEXIT;
       return cmdwait(this.cpu);
     });
