@@ -23,7 +23,7 @@
 
 import { Cpu, RunStatus } from "../cpu/mod.ts";
 import { Field } from "../cpu/fields.ts";
-import { error, PlanError } from "../ns/errors.ts";
+import { error, kstrcpy, PlanError } from "../ns/errors.ts";
 import { strtoul } from "../lib9/mod.ts";
 import { cmdgetregs, setregs } from "./guestregs.ts";
 import { eventparse, type VmIntr } from "./eventparse.ts";
@@ -185,7 +185,8 @@ export class Vmx {
       this.#processexit();
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
-      this.errstr = e.errstr;
+      // vmxproc keeps the error as kstrcpy into its ERRMAX buffer leaves it.
+      this.errstr = kstrcpy(e.errstr);
       this.state = VmxState.DEAD;
     }
     return cpu.retired - before;
