@@ -104,6 +104,10 @@ export class Vmx {
   /** VM-entry interruption information field (VMENTRY_INTRINFO/CODE/ILEN). */
   #entryintr: VmIntr = { info: 0, code: 0, ilen: 0 };
   #memgen = -1;
+  /** devvmx's vmx->launched: use VMRESUME from now on. */
+  #launched = false;
+  /** The VMCS launch state: "launched" after a successful VMLAUNCH. */
+  #vmcslaunched = false;
 
   /** Create and start vCPU `index` (vmxnew + vmxstart + vmcsinit). */
   constructor(index: number, opts: VcpuOptions) {
@@ -192,20 +196,34 @@ export class Vmx {
     return cpu.retired - before;
   }
 
-  /** VMLAUNCH/VMRESUME: entry checks, injection, the guest run. */
+  /**
+   * vmlaunch(&vmx->ureg, vmx->launched): VMLAUNCH or VMRESUME with its
+   * checks, injection and the guest run. VMfailValid (launch state, controls)
+   * records the VM-instruction error and is devvmx's "vmlaunch failed".
+   */
   #vmlaunch(): void {
     const cpu = this.cpu;
     const intr = this.#entryintr;
-    if (checkcontrols(cpu, intr) !== undefined) error("vmlaunch failed");
+    // SDM VMLAUNCH/VMRESUME: VMLAUNCH needs a clear VMCS (error 4), VMRESUME a
+    // launched one (error 5). Only a successful entry launches the VMCS, yet
+    // devvmx resumes after any entry that did not fail outright, so a failed
+    // first entry (!entrystate) makes the next go fail here.
+    if (this.#launched !== this.#vmcslaunched) this.#vmfailvalid(this.#launched ? 5 : 4);
+    if (checkcontrols(cpu, intr) !== undefined) this.#vmfailvalid(7);
     const bad = checkguest(cpu, intr);
-    // VM exits clear the valid bit of the VM-entry interruption information (SDM 27.2.5? 24.8.3).
-    this.#entryintr = { info: intr.info & ~_VALID, code: intr.code, ilen: intr.ilen };
+    this.#launched = true;
     if (bad !== undefined) {
-      // SDM 26.7: only the exit reason and the qualification are written.
+      // SDM 26.7 (VM-entry failures during or after loading guest state): only
+      // the exit reason and qualification are written, and the valid bit of the
+      // VM-entry interruption information stays set, so the event is still
+      // injected by the next entry.
       cpu.setField(Field.EXIT_REASON, 0x80000000n | 33n);
       cpu.setField(Field.EXIT_QUALIFICATION, BigInt(bad.qualification));
       return;
     }
+    this.#vmcslaunched = true;
+    // VM exits clear the valid bit of the VM-entry interruption information (SDM 24.8.3).
+    this.#entryintr = { info: intr.info & ~_VALID, code: intr.code, ilen: intr.ilen };
     if (intr.info & _VALID) cpu.inject(intr.info >>> 0, intr.code >>> 0, intr.ilen);
     const st = cpu.run(this.#opts.quantum);
     if (st === RunStatus.DEAD) error(cpu.deadMessage);
@@ -216,6 +234,12 @@ export class Vmx {
       cpu.setField(Field.EXIT_INTR_INFO, 0n);
       cpu.setField(Field.IDT_VECTORING_INFO, 0n);
     }
+  }
+
+  /** VMfailValid: the VM-instruction error field is set and vmlaunch returns -1. */
+  #vmfailvalid(instrerr: number): never {
+    this.cpu.setField(Field.INSTRUCTION_ERROR, BigInt(instrerr));
+    return error("vmlaunch failed");
   }
 
   /** processexit: which exits are reported. */
