@@ -1,8 +1,9 @@
 /**
  * The msgpack codec every chunk payload goes through (msgpackr, configured
  * once here so every writer produces the same bytes), the blob-reference
- * extension, SHA-256, and the rules for 64-bit integers: an integer outside
- * the 32-bit range is written as an 8-byte msgpack int, never as a float.
+ * extension, SHA-256, and the rules for the integer fields of the schema:
+ * a value outside the 32-bit range is written as an 8-byte msgpack int,
+ * never as a float, and read back only if it fits in 53 bits.
  *
  * @module
  */
