@@ -8,7 +8,7 @@
  */
 
 import { PlanError, type Syscalls } from "../sim/ns/mod.ts";
-import type { BackendFactory } from "./backend.ts";
+import type { Backend, BackendFactory } from "./backend.ts";
 import { TraceError } from "./errors.ts";
 import type { TraceFile } from "./reader.ts";
 import { sameOutcome, sameValue } from "./equal.ts";
@@ -62,15 +62,16 @@ export interface ReplayResult {
 
 /**
  * Replay `trace` on a backend from `factory` (given the trace's header).
- * Throws `TraceError` when the trace is unusable (corrupt chunk, an event of
- * a process never started, a checkpoint the backend cannot restore).
+ * Throws `TraceError` when the trace is unusable (corrupt chunk, a header
+ * the factory cannot use, an event of a process never started, a
+ * checkpoint the backend cannot restore).
  */
 export function replayTrace(
   trace: TraceFile,
   factory: BackendFactory,
   options: ReplayOptions = {},
 ): ReplayResult {
-  const backend = factory(trace.header);
+  const backend = _backend(trace, factory);
   const from = options.from ?? 0;
   const to = Math.min(options.to ?? trace.eventCount, trace.eventCount);
   const context = options.context ?? 3;
@@ -130,6 +131,17 @@ export function replayTrace(
     if ((index & 1023) === 0) options.onProgress?.(index - from, to - from);
   }
   return { events: index - from, ...truncated };
+}
+
+/** A backend for `trace`; a header the factory cannot use makes the trace unusable. */
+function _backend(trace: TraceFile, factory: BackendFactory): Backend {
+  try {
+    return factory(trace.header);
+  } catch (e) {
+    if (e instanceof TraceError) throw e;
+    const name = trace.header.backend.name;
+    throw new TraceError(`cannot make a ${name} backend from the header: ${(e as Error).message}`);
+  }
 }
 
 function _outcome(f: () => ResultValue): Outcome {

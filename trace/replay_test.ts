@@ -179,3 +179,16 @@ Deno.test("progress is reported every 1024 events", () => {
   });
   deepEqual(seen, [[1024, 2101], [2048, 2101]]);
 });
+
+Deno.test("a header the factory cannot use makes the trace unusable", () => {
+  const bad = () => {
+    throw new RangeError("quantum must be positive");
+  };
+  throws(() => replayTrace(sample, bad), (e) =>
+    e instanceof TraceError &&
+    e.message === "cannot make a memfs backend from the header: quantum must be positive");
+  const refusing = () => {
+    throw new TraceError("recorded for host X");
+  };
+  throws(() => replayTrace(sample, refusing), /^TraceError: recorded for host X$/);
+});

@@ -83,3 +83,17 @@ Deno.test("a trace of another host or without a description is refused", () => {
     /lacks options or host/,
   );
 });
+
+Deno.test("annotate, snapshot and restore pass through when the kernel has them", () => {
+  const plain = vmxsimBackend(new Kernel());
+  deepEqual([plain.annotate, plain.snapshot, plain.restore], [undefined, undefined, undefined]);
+  const k = Object.assign(new Kernel(), {
+    annotate: () => ({ icount: 7n }),
+    snapshot: () => ({ s: 1 }),
+    restore: (s: unknown) => [new Kernel().process(String((s as { s: number }).s))],
+  });
+  const b = vmxsimBackend(k);
+  deepEqual(b.annotate!(), { icount: 7n });
+  deepEqual(b.snapshot!(), { s: 1 });
+  equal(b.restore!({ s: 1 })[0].user, "1");
+});
