@@ -28,8 +28,8 @@ import {
   SEEK_SET,
   type Syscalls,
 } from "../sim/ns/mod.ts";
-import type { Backend, BackendFactory } from "./backend.ts";
-import type { BackendDescription } from "./schema.ts";
+import type { Backend } from "./backend.ts";
+import type { BackendDescription, TraceHeader } from "./schema.ts";
 
 /** Options of the in-memory backend; all of them are recorded in its description. */
 export interface MemfsOptions {
@@ -278,7 +278,7 @@ function _dir(n: _Node): Dir {
 }
 
 /** Replays memfs traces: a fresh `MemfsBackend` with the options the header records. */
-export const memfsFactory: BackendFactory = (header) => {
+export function memfsFactory(header: TraceHeader): MemfsBackend {
   const c = header.backend.config as MemfsOptions | undefined;
   return new MemfsBackend({ annotate: c?.annotate === true });
-};
+}

@@ -10,9 +10,10 @@
  */
 
 import { HOST, Kernel, type KernelOptions } from "../sim/mod.ts";
-import type { Backend, BackendFactory } from "./backend.ts";
+import type { Backend } from "./backend.ts";
 import { sameValue } from "./equal.ts";
 import { TraceError } from "./errors.ts";
+import type { TraceHeader } from "./schema.ts";
 
 /** The backend name of the simulator in trace headers. */
 export const VMXSIM = "vmxsim";
@@ -39,7 +40,7 @@ export function vmxsimBackend(kernel: Kernel): Backend {
 }
 
 /** Replays vmxsim traces on a new Kernel with the recorded options, after checking the host. */
-export const vmxsimFactory: BackendFactory = (header) => {
+export function vmxsimFactory(header: TraceHeader): Backend {
   const config = header.backend.config as { options?: KernelOptions; host?: unknown } | undefined;
   if (config?.options === undefined || config.host === undefined) {
     throw new TraceError("the header's vmxsim description lacks options or host");
@@ -53,4 +54,4 @@ export const vmxsimFactory: BackendFactory = (header) => {
     );
   }
   return vmxsimBackend(new Kernel(config.options));
-};
+}
