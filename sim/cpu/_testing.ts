@@ -18,6 +18,8 @@ export class TestMap implements PhysMap {
   readonly ram: GuestRam;
   /** Attribute per page; 0 unmapped. */
   readonly attr: Uint16Array;
+  /** RAM page backing each guest page (identity at first). */
+  readonly backing: Int32Array;
   /** Count of lookups (to see the TLB work). */
   lookups = 0;
 
@@ -25,13 +27,14 @@ export class TestMap implements PhysMap {
   constructor(pages: number, attr = RWX_WB) {
     this.ram = new GuestRam(pages * PAGE_SIZE);
     this.attr = new Uint16Array(pages).fill(attr);
+    this.backing = Int32Array.from({ length: pages }, (_, k) => k);
   }
 
   /** The page's translation. */
   lookupPage(page: number): EptEntry | undefined {
     this.lookups++;
     if (page >= this.attr.length || this.attr[page] === 0) return undefined;
-    return { ram: this.ram, offset: page * PAGE_SIZE, attr: this.attr[page] };
+    return { ram: this.ram, offset: this.backing[page] * PAGE_SIZE, attr: this.attr[page] };
   }
 }
 

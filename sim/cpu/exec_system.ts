@@ -144,7 +144,7 @@ function _wrmsr(c: CpuState, i: Insn): void {
   if (c.cpl > 0) _gp0(c);
   const msr = c.r32[2] >>> 0;
   const f = _msrField(msr), s = _segMsr(msr);
-  const lo = c.r32[0] >>> 0, hi = c.r32[8] >>> 0;
+  const lo = c.r32[0] >>> 0, hi = c.r32[4] >>> 0;
   if (f < 0 && s < 0) vmexit(c, EXIT_WRMSR, 0, i.len);
   if (f === Field.EFER) {
     const old = c.lo(Field.EFER);

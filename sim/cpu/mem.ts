@@ -96,7 +96,8 @@ function _rdSlow(c: CpuState, lin: number, size: number, acc: number): number {
     const v = _view(e.ram), o = e.offset + po;
     return size === 1 ? v.getUint8(o) : size === 2 ? v.getUint16(o, true) : v.getInt32(o, true);
   }
-  const e2 = translate(c, (lin + size - 1) >>> 0, acc);
+  // The part on the next page is a separate access starting at that page.
+  const e2 = translate(c, (lin | 0xfff) + 1 >>> 0, acc);
   let x = 0;
   for (let k = size - 1; k >= 0; k--) {
     const o = po + k;
@@ -128,7 +129,7 @@ function _wrSlow(c: CpuState, lin: number, size: number, v: number): void {
     else dv.setInt32(at, v, true);
     return;
   }
-  const e2 = translate(c, (lin + size - 1) >>> 0, ACC_WRITE);
+  const e2 = translate(c, (lin | 0xfff) + 1 >>> 0, ACC_WRITE);
   for (let k = 0; k < size; k++) {
     const o = po + k;
     if (o < PAGE_SIZE) _store(c, e, o, (v >>> (8 * k)) & 0xff);
@@ -204,10 +205,4 @@ export function wrN(c: CpuState, lin: number, size: number, v: number): void {
   if (size === 1) wr8(c, lin, v);
   else if (size === 2) wr16(c, lin, v);
   else wr32(c, lin, v);
-}
-
-/** Check that a write of `size` bytes at `lin` would succeed (EPT), without writing: for pushes done in parts. */
-export function probeW(c: CpuState, lin: number, size: number): void {
-  translate(c, lin, ACC_WRITE);
-  if ((lin & 0xfff) + size > PAGE_SIZE) translate(c, (lin + size - 1) >>> 0, ACC_WRITE);
 }

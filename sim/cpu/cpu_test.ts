@@ -1,0 +1,179 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { cpuWith, num } from "./_testing.ts";
+import { PROCB_IRQWIN, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
+import { Field } from "./fields.ts";
+
+Deno.test("run: budget, retired count, HLT exit leaves RIP at the HLT", () => {
+  const { cpu } = cpuWith("b8 05 00 00 00 83 c0 03 b9 0a 00 00 00 49 75 fd f4");
+  assertEquals(cpu.run(3), RunStatus.BUDGET);
+  assertEquals([cpu.retired, num(cpu, Field.RIP)], [3, 0x100d]);
+  assertEquals(cpu.run(0), RunStatus.BUDGET);
+  assertEquals(cpu.run(1000), RunStatus.EXIT);
+  assertEquals([
+    num(cpu, Field.EXIT_REASON),
+    num(cpu, Field.EXIT_QUALIFICATION),
+    num(cpu, Field.EXIT_INSTR_LEN),
+  ], [
+    12,
+    0,
+    1,
+  ]);
+  assertEquals([num(cpu, Field.RAX), num(cpu, Field.RCX), num(cpu, Field.RIP), cpu.retired], [
+    8,
+    0,
+    0x1010,
+    23,
+  ]);
+  assertEquals(num(cpu, Field.RFLAGS), 0x46);
+});
+
+Deno.test("fields: stored as written, cut to the VMCS width", () => {
+  const { cpu } = cpuWith("90");
+  cpu.setField(Field.RAX, 0x1122334455667788n);
+  cpu.setField(Field.CS_SEL, 0x12345n);
+  cpu.setField(Field.CS_LIMIT, 0x1_0000_ffffn);
+  cpu.setField(Field.EXCEPTION_BITMAP, 0xffff_ffff_0000_0001n);
+  cpu.setField(Field.CR3, 0xffff_0000_1234_5000n);
+  cpu.setField(Field.LSTAR, 0xffff_8000_0000_1000n);
+  assertEquals(
+    [Field.RAX, Field.CS_SEL, Field.CS_LIMIT, Field.EXCEPTION_BITMAP, Field.CR3, Field.LSTAR].map((
+      f,
+    ) => cpu.getField(f)),
+    [0x1122334455667788n, 0x2345n, 0xffffn, 1n, 0xffff_0000_1234_5000n, 0xffff_8000_0000_1000n],
+  );
+  cpu.setField(Field.RFLAGS, 0x2n);
+  cpu.setField(Field.RIP, 0xf0100000n);
+  assertEquals([cpu.getField(Field.RFLAGS), cpu.getField(Field.RIP)], [2n, 0xf0100000n]);
+  // The initial state is devvmx's vmcsinit: flat 32-bit ring-0 code, busy TSS, unusable LDTR.
+  const fresh = cpuWith("90").cpu;
+  assertEquals(
+    [
+      Field.CS_AR,
+      Field.DS_AR,
+      Field.LDTR_AR,
+      Field.TR_AR,
+      Field.TR_LIMIT,
+      Field.EXCEPTION_BITMAP,
+      Field.PAT,
+    ].map((
+      f,
+    ) => fresh.getField(f)),
+    [0xc09bn, 0xc093n, 0x10000n, 0x8bn, 0xffffn, 0x40002n, 0x0007040600070406n],
+  );
+});
+
+Deno.test("monitor trap flag: exit 37 after each instruction", () => {
+  const { cpu } = cpuWith("90 90 f4");
+  cpu.setField(Field.PROCBASED_CTLS, BigInt(PROCB_MONTRAP));
+  assertEquals(cpu.run(100), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.EXIT_REASON), num(cpu, Field.RIP), cpu.retired], [37, 0x1001, 1]);
+  assertEquals(cpu.run(100), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.EXIT_REASON), num(cpu, Field.RIP), cpu.retired], [37, 0x1002, 2]);
+  assertEquals(cpu.run(100), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.EXIT_REASON), num(cpu, Field.RIP)], [12, 0x1002]);
+});
+
+Deno.test("RFLAGS.TF: single-step #DB exits (bitmap) with BS; MTF comes first", () => {
+  const { cpu } = cpuWith("90 90");
+  cpu.setField(Field.RFLAGS, 0x102n);
+  assertEquals(cpu.run(100), RunStatus.EXIT);
+  assertEquals(
+    [
+      Field.EXIT_REASON,
+      Field.EXIT_INTR_INFO,
+      Field.EXIT_QUALIFICATION,
+      Field.EXIT_INSTR_LEN,
+      Field.RIP,
+    ].map((f) => num(cpu, f)),
+    [0, 0x80000301, 0x4000, 0, 0x1001],
+  );
+  const b = cpuWith("90 90").cpu;
+  b.setField(Field.RFLAGS, 0x102n);
+  b.setField(Field.PROCBASED_CTLS, BigInt(PROCB_MONTRAP));
+  assertEquals(b.run(100), RunStatus.EXIT);
+  assertEquals([num(b, Field.EXIT_REASON), num(b, Field.PENDING_DBG)], [37, 0x4000]);
+  b.setField(Field.PROCBASED_CTLS, 0n);
+  assertEquals(b.run(100), RunStatus.EXIT);
+  assertEquals([
+    num(b, Field.EXIT_REASON),
+    num(b, Field.EXIT_QUALIFICATION),
+    num(b, Field.PENDING_DBG),
+  ], [0, 0x4000, 0]);
+});
+
+Deno.test("interrupt window: exits as soon as IF = 1 and STI blocking is over", () => {
+  const { cpu } = cpuWith("fb 90 90 f4");
+  cpu.setField(Field.PROCBASED_CTLS, BigInt(PROCB_IRQWIN));
+  assertEquals(cpu.run(100), RunStatus.EXIT);
+  assertEquals([
+    num(cpu, Field.EXIT_REASON),
+    num(cpu, Field.RIP),
+    cpu.retired,
+    num(cpu, Field.INTERRUPTIBILITY),
+  ], [
+    7,
+    0x1002,
+    2,
+    0,
+  ]);
+  assertEquals(cpu.run(100), RunStatus.EXIT);
+  assertEquals(num(cpu, Field.RIP), 0x1002);
+  // Blocking written by the VMM holds off the window for one instruction.
+  const b = cpuWith("90 90").cpu;
+  b.setField(Field.RFLAGS, 0x202n);
+  b.setField(Field.INTERRUPTIBILITY, 1n);
+  b.setField(Field.PROCBASED_CTLS, BigInt(PROCB_IRQWIN));
+  assertEquals(b.run(100), RunStatus.EXIT);
+  assertEquals([num(b, Field.EXIT_REASON), num(b, Field.RIP)], [7, 0x1001]);
+  // STI; HLT exits with blocking by STI still in effect.
+  const c = cpuWith("fb f4").cpu;
+  assertEquals(c.run(100), RunStatus.EXIT);
+  assertEquals([num(c, Field.EXIT_REASON), num(c, Field.INTERRUPTIBILITY), num(c, Field.RFLAGS)], [
+    12,
+    1,
+    0x202,
+  ]);
+});
+
+Deno.test("DEAD is sticky; unmodeled modes and activity states fail loudly", () => {
+  const { cpu } = cpuWith("0f 05");
+  assertEquals(cpu.run(10), RunStatus.DEAD);
+  assertEquals(cpu.deadMessage, "unimplemented instruction 0f 05 at 0x1000");
+  assertEquals(cpu.run(10), RunStatus.DEAD);
+  const l = cpuWith("90").cpu;
+  l.setField(Field.EFER, 0x500n);
+  l.setField(Field.CS_AR, 0xa09bn);
+  assertEquals([l.run(1), l.deadMessage], [RunStatus.DEAD, "unimplemented 64-bit mode"]);
+  const v = cpuWith("90").cpu;
+  v.setField(Field.RFLAGS, 0x20002n);
+  assertEquals([v.run(1), v.deadMessage], [RunStatus.DEAD, "unimplemented virtual-8086 mode"]);
+  const h = cpuWith("90").cpu;
+  h.setField(Field.ACTIVITY, 1n);
+  assertEquals([h.run(1), h.deadMessage], [RunStatus.DEAD, "unimplemented activity state 1"]);
+  const p = cpuWith("a1 00 50 00 00").cpu;
+  p.setField(Field.CR0, 0x80000031n);
+  assertEquals([p.run(1), p.deadMessage], [RunStatus.DEAD, "unimplemented paging"]);
+});
+
+Deno.test("unimplemented opcodes name the bytes decoded so far and the PC", () => {
+  const cases: [string, string][] = [
+    ["f7 f1", "unimplemented instruction f7 f1 at 0x1000"],
+    ["66 0f 38 00 c1", "unimplemented instruction 66 0f 38 at 0x1000"],
+    ["cd 21", "unimplemented instruction cd 21 at 0x1000"],
+  ];
+  for (const [code, msg] of cases) {
+    const { cpu } = cpuWith(code);
+    assertEquals([cpu.run(5), cpu.deadMessage], [RunStatus.DEAD, msg]);
+  }
+  const hi = cpuWith("90 0f 05", 0x2fff).cpu;
+  assertEquals([hi.run(5), hi.deadMessage], [
+    RunStatus.DEAD,
+    "unimplemented instruction 0f 05 at 0x3000",
+  ]);
+});
+
+Deno.test("RDTSC counts retired instructions", () => {
+  const { cpu } = cpuWith("90 90 0f 31 f4");
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.RAX), num(cpu, Field.RDX)], [2, 0]);
+});
