@@ -6,14 +6,22 @@
  */
 
 import { Kernel } from "../sim/mod.ts";
+import { Recorder, vmxsimBackend } from "../trace/mod.ts";
 import { HostFiles, main } from "./rc/mod.ts";
 
 if (import.meta.main) {
+  const kernel = new Kernel();
   Deno.exit(main(Deno.args, {
     stdin: Deno.stdin,
     stdout: Deno.stdout,
     stderr: Deno.stderr,
-    kernel: () => new Kernel().process(),
+    kernel: () => kernel.process(),
+    record: (trace) => {
+      const recorder = Recorder.create(trace, vmxsimBackend(kernel), {
+        argv: ["sh", ...Deno.args],
+      });
+      return { sys: recorder.process(kernel.options.eve), finish: () => recorder.close() };
+    },
     host: new HostFiles(),
     now: () => Math.floor(Date.now() / 1000),
     readScript: (path) => Deno.readTextFileSync(path),

@@ -92,8 +92,9 @@ shell error ended the script; 2 for bad usage of sh or a syntax error;
 3 for a simulator failure.
 
 Options:
-  --record TRACE   record the run's system calls in TRACE (not available
-                   yet: exits with status 2)
+  --record TRACE   record every system call of the run on the simulated
+                   kernel in TRACE (see docs/trace-format.md); replay it
+                   with deno task replay TRACE
   --help           print this text
   --               end of options
 `;
@@ -115,10 +116,11 @@ export interface MainOptions {
   /** The text of a script file; throws with a message if it cannot be read. */
   readScript: (path: string) => string;
   /**
-   * Recording into file `trace`: the kernel process wrapped to record, and
-   * what to do once the run is over. Absent while recording is unavailable.
+   * Recording into file `trace`: a kernel process whose system calls are
+   * recorded, and what to do once the run is over. Throws with a message if
+   * the trace cannot be created.
    */
-  record?: (trace: string, sys: Syscalls) => { sys: Syscalls; finish(): void };
+  record?: (trace: string) => { sys: Syscalls; finish(): void };
 }
 
 const _enc = new TextEncoder();
@@ -161,10 +163,15 @@ export function main(args: string[], o: MainOptions): number {
       return usage(`cannot read script "${script}": ${(e as Error).message}`);
     }
   }
-  if (trace !== null && !o.record) {
-    return usage(`--record ${trace}: recording is not available yet`);
+  if (trace !== null && !o.record) return usage(`--record ${trace}: recording is not available`);
+  let recording: { sys: Syscalls; finish(): void } | null = null;
+  if (trace !== null) {
+    try {
+      recording = o.record!(trace);
+    } catch (e) {
+      return usage(`cannot record "${trace}": ${(e as Error).message}`);
+    }
   }
-  const recording = trace !== null ? o.record!(trace, o.kernel()) : null;
   const sys = recording?.sys ?? o.kernel();
   const interactive = script === undefined && o.stdin.isTerminal();
   const shell = new Shell({
