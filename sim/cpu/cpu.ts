@@ -81,6 +81,20 @@ function _big(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
+/** What `Cpu.pending` holds. */
+export interface CpuPending {
+  /** VM-entry interruption information queued by `inject`, not yet delivered. */
+  injInfo: number;
+  /** Its error code. */
+  injCode: number;
+  /** Its instruction length. */
+  injLen: number;
+  /** A monitor-trap-flag exit is due before the next instruction. */
+  mtf: boolean;
+  /** `run` failed for good. */
+  dead: boolean;
+}
+
 /** A virtual CPU behind vmx(3). */
 export class Cpu extends CpuState implements GuestState {
   readonly #cache: CodeCache;
@@ -124,6 +138,26 @@ export class Cpu extends CpuState implements GuestState {
     this.#injInfo = info >>> 0;
     this.#injCode = code >>> 0;
     this.#injLen = ilen >>> 0;
+  }
+
+  /** What `run` depends on that no Field holds (queued injection, MTF exit, death), for snapshots. */
+  get pending(): CpuPending {
+    return {
+      injInfo: this.#injInfo,
+      injCode: this.#injCode,
+      injLen: this.#injLen,
+      mtf: this.#mtfPending,
+      dead: this.#dead,
+    };
+  }
+
+  /** Put back what `pending` gave. */
+  set pending(p: CpuPending) {
+    this.#injInfo = p.injInfo;
+    this.#injCode = p.injCode;
+    this.#injLen = p.injLen;
+    this.#mtfPending = p.mtf;
+    this.#dead = p.dead;
   }
 
   /** Read a field. */

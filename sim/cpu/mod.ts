@@ -68,7 +68,7 @@ export {
   PAGE_SIZE,
   type PhysMap,
 } from "./bus.ts";
-export { Cpu, PROCB_IRQWIN, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
+export { Cpu, type CpuPending, PROCB_IRQWIN, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
 export { ByteSource, type CodeSource, decode } from "./decode.ts";
 export { formatInsn } from "./disasm.ts";
 export { Field, type GuestState } from "./fields.ts";

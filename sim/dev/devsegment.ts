@@ -88,6 +88,20 @@ interface _Segment extends Segment {
   readonly page: number;
 }
 
+/** A #g slot (Globalseg) as kernel snapshots see it; ctl and data channels hold it as aux. */
+export interface GlobalsegState {
+  /** References: the table slot and open ctl/data files. */
+  ref: number;
+  /** The directory name. */
+  readonly name: string;
+  /** The creator. */
+  readonly uid: string;
+  /** Permission of ctl and data. */
+  readonly perm: number;
+  /** The segment once `va` gave it an address; `page` is a fixed segment's first page, else -1. */
+  s: (Segment & { readonly page: number }) | undefined;
+}
+
 /** Globalseg: one #g directory. `ref` counts the table slot and open ctl/data files. */
 interface _Globalseg {
   ref: number;
@@ -279,6 +293,18 @@ export class DevSegment implements Dev {
     if (g === undefined) return undefined;
     if (g.s === undefined) error("global segment not assigned a virtual address");
     return g.s;
+  }
+
+  /** The slot table (NGLOBALSEG long) and palloc's page use, live, for kernel snapshots. */
+  get tables(): { globalseg: readonly (GlobalsegState | undefined)[]; pageref: Uint8Array } {
+    return { globalseg: this.#globalseg, pageref: this.#pageref };
+  }
+
+  /** Replace the slot table and the page use (kernel snapshots); open channels keep their aux. */
+  load(globalseg: readonly (GlobalsegState | undefined)[], pageref: Uint8Array): void {
+    if (globalseg.length !== _NGLOBALSEG) throw new RangeError("load: the table has 100 slots");
+    this.#globalseg.splice(0, _NGLOBALSEG, ...globalseg);
+    this.#pageref.set(pageref);
   }
 
   /** getgseg: the segment of `c`'s slot, referenced; it may have been removed meanwhile. */

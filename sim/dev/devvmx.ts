@@ -92,6 +92,17 @@ export class DevVmx implements Dev {
     return this.#vmxtab;
   }
 
+  /** The vCPU whose ctl was removed last (vmx moribund), for kernel snapshots. */
+  get moribund(): Vmx | undefined {
+    return this.#moribund;
+  }
+
+  /** Replace the table and the moribund vCPU (kernel snapshots; nvmxtab is `vmxtab.length`). */
+  load(vmxtab: readonly (Vmx | undefined)[], moribund: Vmx | undefined): void {
+    this.#vmxtab.splice(0, this.#vmxtab.length, ...vmxtab);
+    this.#moribund = moribund;
+  }
+
   /** vmxattach. */
   attach(_up: Proc): Chan {
     return new Chan(this, { path: _Qdir, vers: 0, type: QTDIR }, "#X");

@@ -9,6 +9,7 @@ export { DevVmx, type DevVmxOptions } from "./devvmx.ts";
 export {
   BY2PG,
   DevSegment,
+  type GlobalsegState,
   PALLOC_BASE,
   PALLOC_PAGES,
   SEGMAXSIZE,

@@ -98,6 +98,16 @@ export class NameSpace implements Syscalls {
     this.#devices = devices;
   }
 
+  /** The descriptor table, live (index = fd; 0-2 never used), for kernel snapshots. */
+  get fds(): readonly (Chan | undefined)[] {
+    return this.#fd;
+  }
+
+  /** Replace the descriptor table (kernel snapshots). */
+  loadfds(fds: readonly (Chan | undefined)[]): void {
+    this.#fd.splice(0, this.#fd.length, ...fds);
+  }
+
   /** open(2) (sysopen). */
   open(path: string, mode: number): number {
     return _syscall(() => {

@@ -276,4 +276,35 @@ export class VmMemMap implements PhysMap {
     this.#mem = _newsentinel();
     this.#generation++;
   }
+
+  /** The piece list in order (boundaries included) and the EPT by page, for kernel snapshots. */
+  dump(): { pieces: MemPiece[]; pages: [number, EptEntry][] } {
+    const pieces: MemPiece[] = [];
+    for (let p = this.#mem.next; p !== this.#mem; p = p.next) {
+      pieces.push({ addr: p.addr, seg: p.seg, off: p.off, name: p.name, attr: p.attr });
+    }
+    const pages = [...this.#ept].sort((a, b) => a[0] - b[0]);
+    return { pieces, pages };
+  }
+
+  /** Replace the map with what `dump` gave (merging quirks make replaying lines inexact). */
+  load(pieces: readonly MemPiece[], pages: Iterable<[number, EptEntry]>): void {
+    this.clear();
+    for (const p of pieces) _insert(this.#mem, { ...p } as _VmMem);
+    for (const [page, e] of pages) this.#ept.set(page, e);
+  }
+}
+
+/** One piece of the list as `dump` gives it: `seg` undefined for a boundary. */
+export interface MemPiece {
+  /** Guest-physical start; the piece runs to the next one's. */
+  addr: number;
+  /** The segment mapped, or undefined. */
+  seg: SegmentRef | undefined;
+  /** Offset in the segment. */
+  off: number;
+  /** The segment name the map line gave. */
+  name: string;
+  /** EPT attribute bits of the line. */
+  attr: number;
 }

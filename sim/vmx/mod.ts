@@ -9,8 +9,8 @@
  * @module
  */
 
-export { statenames, type VcpuOptions, Vmx, VmxState } from "./vcpu.ts";
-export { type SegAttach, type SegmentRef, VmMemMap } from "./meminfo.ts";
+export { statenames, type VcpuOptions, Vmx, type VmxKproc, VmxState } from "./vcpu.ts";
+export { type MemPiece, type SegAttach, type SegmentRef, VmMemMap } from "./meminfo.ts";
 export { cmdgetregs, type GuestReg, guestregs, setregs } from "./guestregs.ts";
 export { eventparse, type VmIntr } from "./eventparse.ts";
 export { except, exitreasons } from "./exitreasons.ts";

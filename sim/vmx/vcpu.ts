@@ -392,4 +392,55 @@ export class Vmx {
       this.mem.clear();
     });
   }
+
+  /** The kproc's private state, for kernel snapshots (sim/snapshot.ts). */
+  get kproc(): VmxKproc {
+    return {
+      onentry: this.#onentry,
+      got: this.#got,
+      exc: { ...this.#exc },
+      irq: { ...this.#irq },
+      irqack: { ...this.#irqack },
+      defprocbctls: this.#defprocbctls,
+      entryintr: { ...this.#entryintr },
+      launched: this.#launched,
+      vmcslaunched: this.#vmcslaunched,
+    };
+  }
+
+  /** Put back what `kproc` gave; the next entry flushes the CPU's translations. */
+  set kproc(k: VmxKproc) {
+    this.#onentry = k.onentry;
+    this.#got = k.got;
+    this.#exc = { ...k.exc };
+    this.#irq = { ...k.irq };
+    this.#irqack = { ...k.irqack };
+    this.#defprocbctls = k.defprocbctls;
+    this.#entryintr = { ...k.entryintr };
+    this.#launched = k.launched;
+    this.#vmcslaunched = k.vmcslaunched;
+    this.#memgen = -1;
+  }
+}
+
+/** What `Vmx.kproc` holds: the vmxproc state no VMCS field keeps. */
+export interface VmxKproc {
+  /** onentry bits (STEP, POSTEX, POSTIRQ). */
+  onentry: number;
+  /** got bits (GOTEXIT, GOTIRQACK). */
+  got: number;
+  /** The exception `exc` posted. */
+  exc: VmIntr;
+  /** The interrupt `irq` posted. */
+  irq: VmIntr;
+  /** The interrupt the next `*ack` line reports. */
+  irqack: VmIntr;
+  /** Default primary processor-based controls (MONTRAP stays once stepped). */
+  defprocbctls: number;
+  /** VM-entry interruption information still to inject. */
+  entryintr: VmIntr;
+  /** devvmx's vmx->launched. */
+  launched: boolean;
+  /** The VMCS launch state. */
+  vmcslaunched: boolean;
 }
