@@ -24,11 +24,12 @@ import {
   QTFILE,
   readbuf,
   readstr,
+  toBytes,
 } from "../ns/mod.ts";
 import { Egreg, Enonexist, Eperm } from "../ns/errors.ts";
 import { bytesToStr, lookupcmd, parsecmd, snprint, strToBytes } from "../lib9/mod.ts";
 import { statenames, type VcpuOptions, Vmx, VmxState } from "../vmx/mod.ts";
-import type { SegmentRef } from "../vmx/mod.ts";
+import type { SegAttach, SegmentRef } from "../vmx/mod.ts";
 
 // Qids: QIDPATH(slot, file) = (slot+1)<<8 | file; slot -1 is the top level.
 const _Qdir = 0, _Qclone = 1;
@@ -63,6 +64,8 @@ const vmxctlmsg = Object.freeze([
 /** ERRMAX, the size of the status error buffer. */
 const _ERRMAX = 128;
 
+const _utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Options of the device: the vCPUs' time model. */
 export type DevVmxOptions = VcpuOptions;
 
@@ -74,18 +77,30 @@ export class DevVmx implements Dev {
   readonly name = "vmx";
   readonly #vmxtab: (Vmx | undefined)[] = [];
   #moribund: Vmx | undefined;
-  readonly #attach: (name: string) => SegmentRef | undefined;
+  readonly #attach: SegAttach;
   readonly #opts: DevVmxOptions;
   readonly #gen = (up: Proc, c: Chan, s: number): GenResult => this.gen(up, c, s);
 
-  /** A device whose map lines find segments through `globalsegattach`. */
-  constructor(
-    globalsegattach: (name: string) => SegmentRef | undefined,
-    options: DevVmxOptions,
-  ) {
+  /** A device whose map lines find segments (by their Unicode names) through `globalsegattach`. */
+  constructor(globalsegattach: SegAttach, options: DevVmxOptions) {
     this.#attach = globalsegattach;
     this.#opts = options;
   }
+
+  /**
+   * globalsegattach for the byte-string name of a map line. The kernel
+   * compares names as bytes; segment names are UTF-8 (validname), so a name
+   * that is not UTF-8 finds no segment.
+   */
+  readonly #segattach = (name: string): SegmentRef | undefined => {
+    let u: string;
+    try {
+      u = _utf8.decode(strToBytes(name));
+    } catch {
+      return undefined;
+    }
+    return this.#attach(u);
+  };
 
   /** The live vCPUs by slot, for tools that look inside (traces, tests). */
   get vcpus(): readonly (Vmx | undefined)[] {
@@ -219,7 +234,7 @@ export class DevVmx implements Dev {
         let text: string;
         if (status === VmxState.DEAD) {
           const { errstr } = vmx.status();
-          text = snprint(_ERRMAX + 128, "%s %#q\n", statenames[status], errstr);
+          text = snprint(_ERRMAX + 128, "%s %#q\n", statenames[status], toBytes(errstr));
         } else text = `${statenames[status]}\n`;
         return readbuf(off, n, strToBytes(text));
       }
@@ -251,7 +266,7 @@ export class DevVmx implements Dev {
         // The kernel copies the bytes into a C string: text after a NUL is not seen.
         const nul = data.indexOf(0);
         const text = bytesToStr(nul < 0 ? data : data.subarray(0, nul));
-        return _FILE(c) === _Qregs ? vmx.setregs(text) : vmx.setmeminfo(text, this.#attach);
+        return _FILE(c) === _Qregs ? vmx.setregs(text) : vmx.setmeminfo(text, this.#segattach);
       }
       case _Qfpregs:
         return vmx.setfpregs(data.subarray(0, vmx.fp.length), off);
