@@ -2,7 +2,8 @@
  * Decoded-instruction cache by basic block, keyed by the guest-physical
  * address of the block's first byte and the decoding mode. A block ends at
  * a control transfer or other END instruction, before an instruction that
- * starts on the next page, or after 64 instructions. Each block records the
+ * starts on the next page, or after 64 instructions; an ALONE instruction
+ * is a block by itself. Each block records the
  * generation of the RAM pages its bytes came from; a write that lands on
  * decoded code (smc.ts, or the host through GuestRam.noteWrite) bumps the
  * generation and the block is decoded again on its next use. `flush` (on
@@ -209,6 +210,7 @@ export class CodeCache {
         if (f.first) dead(c, "instruction fetch failed without a fault");
         break;
       }
+      if (i.attr & Attr.ALONE && !f.first) break;
       const h = st === DEC_OK ? HANDLERS[i.hid] : undefined;
       if (h !== undefined) i.fn = h;
       else {
@@ -218,7 +220,7 @@ export class CodeCache {
       insns.push(i);
       bytes += i.len;
       off = (off + i.len) & mask;
-      if (h === undefined || i.attr & Attr.END || insns.length >= _MAX_INSNS) break;
+      if (h === undefined || i.attr & (Attr.END | Attr.ALONE) || insns.length >= _MAX_INSNS) break;
       if (Math.floor(((c.segBase[CS] + off) >>> 0) / PAGE_SIZE) !== page0) break;
     }
     return new Block(phys, c.mode, insns, bytes, f.rams, f.pages);

@@ -104,6 +104,10 @@ export class Cpu extends CpuState implements GuestState {
   #mtfPending = false;
   #dbgPending = 0;
   #dead = false;
+  // The block executing (null outside #exec), its first IP and the retired count before it.
+  #blk: Insn[] | null = null;
+  #blkIp = 0;
+  #blkRetired = 0;
 
   /** A vCPU over `mem` in devvmx's initial guest state (vmcsinit): 32-bit flat protected mode. */
   constructor(mem: PhysMap) {
@@ -260,6 +264,7 @@ export class Cpu extends CpuState implements GuestState {
         return this.#loop(target);
       } catch (x) {
         if (x !== STOP) throw x;
+        this.#settle();
         const s = this.#stopped();
         if (s >= 0) return s;
       }
@@ -297,6 +302,16 @@ export class Cpu extends CpuState implements GuestState {
     deliverEvent(this, e, true);
   }
 
+  /** After a STOP inside a block: count the instructions before the one that stopped. */
+  #settle(): void {
+    const insns = this.#blk;
+    if (insns === null) return;
+    this.#blk = null;
+    let ip = this.#blkIp, k = 0;
+    while (ip !== this.ip && k < insns.length) ip = (ip + insns[k++].len) & this.ipMask;
+    this.retired = this.#blkRetired + k;
+  }
+
   /** Handle a STOP: -1 to go on running, else the status to return. */
   #stopped(): number {
     switch (this.stopKind) {
@@ -331,18 +346,20 @@ export class Cpu extends CpuState implements GuestState {
     deliverEvent(this, e, false);
   }
 
-  // The hot loop: kept small and separate so it is optimized as a plain function.
+  // The hot loop: kept small and separate so it is optimized as a plain function. `retired`
+  // is counted per block; when an instruction stops the block, #settle counts what completed.
   #exec(insns: Insn[], n: number): void {
     this.brk = false;
     const mask = this.ipMask;
-    for (let k = 0; k < n; k++) {
-      const i = insns[k];
+    let k = 0;
+    while (k < n) {
+      const i = insns[k++];
       this.next = (this.ip + i.len) & mask;
       i.fn(this, i);
       this.ip = this.next;
-      this.retired++;
       if (this.brk) break;
     }
+    this.retired += k;
   }
 
   #loop(target: number): RunStatus {
@@ -377,7 +394,11 @@ export class Cpu extends CpuState implements GuestState {
       let n = insns.length;
       if (tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0) n = 1;
       else if (n > rem) n = rem;
+      this.#blk = insns;
+      this.#blkIp = this.ip;
+      this.#blkRetired = this.retired;
       this.#exec(insns, n);
+      this.#blk = null;
       this.intrBlock = this.newBlock;
       this.newBlock = 0;
       if (tf) this.#dbgPending = _BS;

@@ -97,6 +97,8 @@ export enum Attr {
   ASIZE = 1 << 8,
   /** The 66 prefix makes it invalid (#UD): GETSEC, the 0F 01 register forms. */
   NO66 = 1 << 9,
+  /** Runs as a block of its own, so `retired` is exact when it executes (RDTSC). */
+  ALONE = 1 << 10,
 }
 
 /** RFLAGS carry flag. */
