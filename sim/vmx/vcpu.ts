@@ -363,8 +363,10 @@ export class Vmx {
    * simulator stops: the vCPU dies with an `unimplemented` message.
    */
   setfpregs(data: Uint8Array, off: number): number {
+    const size = this.fp.length;
+    // vmxwrite copies at most sizeof(FPsave) bytes into its buffer first.
+    if (data.length > size) throw new RangeError(`fpregs write of ${data.length} bytes`);
     return this.#vmxcmd(() => {
-      const size = this.fp.length;
       let n = data.length;
       if (off < 0 || off >= size) n = 0;
       else if (off + n > size) n = size - n;
