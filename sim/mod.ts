@@ -5,7 +5,13 @@
  * @module
  */
 
-export { Kernel, type KernelDescription, type KernelOptions, SIMULATOR_VERSION } from "./kernel.ts";
+export {
+  Kernel,
+  type KernelDescription,
+  type KernelOptions,
+  SIMULATOR_VERSION,
+  type VcpuNote,
+} from "./kernel.ts";
 export {
   type Dir,
   dirread,

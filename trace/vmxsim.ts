@@ -18,24 +18,20 @@ import type { TraceHeader } from "./schema.ts";
 /** The backend name of the simulator in trace headers. */
 export const VMXSIM = "vmxsim";
 
-/** The optional parts of `Backend` a `Kernel` may provide; they are passed through. */
-type _Optional = Partial<Pick<Backend, "annotate" | "snapshot" | "restore">>;
-
 /**
- * `kernel` as a trace backend. Annotation, snapshot and restore are passed
- * through when the kernel has them (with `Backend`'s signatures).
+ * `kernel` as a trace backend, with its annotations (vCPUs whose retired
+ * count or state changed), snapshots and restore.
  */
 export function vmxsimBackend(kernel: Kernel): Backend {
-  const k = kernel as Kernel & _Optional;
   return {
     describe: () => {
       const d = kernel.describe();
       return { name: VMXSIM, version: d.version, config: { options: d.options, host: d.host } };
     },
     process: (user) => kernel.process(user),
-    ...(k.annotate ? { annotate: () => k.annotate!() } : {}),
-    ...(k.snapshot ? { snapshot: () => k.snapshot!() } : {}),
-    ...(k.restore ? { restore: (s: unknown) => k.restore!(s) } : {}),
+    annotate: () => kernel.annotate(),
+    snapshot: () => kernel.snapshot(),
+    restore: (s: unknown) => kernel.restore(s),
   };
 }
 

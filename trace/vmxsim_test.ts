@@ -37,10 +37,14 @@ Deno.test("a hello session records, lists like strace, and replays on a fresh ke
   const t = TraceFile.parse(bytes);
   deepEqual(replayTrace(t, vmxsimFactory), { events: t.eventCount });
   const lines = [...t.events()].map((e) => formatEvent(e));
-  equal(lines.includes("open '#X/clone' ORDWR = fd 3"), true, lines.join("\n"));
-  equal(lines.includes('write fd 3 "go pc=0x1000;" = 13'), true);
+  // Notes: each vCPU whose retired count or state changed, once a vCPU exists.
+  equal(lines.includes("open '#X/0/map' OWRITE = fd 4 []"), true, lines.join("\n"));
+  equal(lines.includes(`open '#X/clone' ORDWR = fd 3 [0=[0x0 "ready"]]`), true);
+  equal(lines.includes(`write fd 3 "go pc=0x1000;" = 13 [0=[0x0 "running"]]`), true);
   equal(
-    lines.includes('read fd 4 200 = "io 0xe90040 pc 0x1002 sp 0x0 ilen 0x2 iinfo 0x0 ax 0x48\\n"'),
+    lines.includes(
+      'read fd 4 200 = "io 0xe90040 pc 0x1002 sp 0x0 ilen 0x2 iinfo 0x0 ax 0x48\\n" [0=[0x1 "ready"]]',
+    ),
     true,
   );
   deepEqual(t.header.backend.config, { options: new Kernel().options, host: HOST });
@@ -84,16 +88,16 @@ Deno.test("a trace of another host or without a description is refused", () => {
   );
 });
 
-Deno.test("annotate, snapshot and restore pass through when the kernel has them", () => {
-  const plain = vmxsimBackend(new Kernel());
-  deepEqual([plain.annotate, plain.snapshot, plain.restore], [undefined, undefined, undefined]);
-  const k = Object.assign(new Kernel(), {
-    annotate: () => ({ icount: 7n }),
-    snapshot: () => ({ s: 1 }),
-    restore: (s: unknown) => [new Kernel().process(String((s as { s: number }).s))],
-  });
+Deno.test("annotate, snapshot and restore are the kernel's", () => {
+  const k = new Kernel();
   const b = vmxsimBackend(k);
-  deepEqual(b.annotate!(), { icount: 7n });
-  deepEqual(b.snapshot!(), { s: 1 });
-  equal(b.restore!({ s: 1 })[0].user, "1");
+  equal(b.annotate!(), undefined);
+  const p = k.process();
+  p.open("#X/clone", 2);
+  deepEqual(b.annotate!(), { 0: [0n, "ready"] });
+  const snap = b.snapshot!();
+  const other = vmxsimBackend(new Kernel());
+  const [q] = other.restore!(snap);
+  equal(q.user, "glenda");
+  deepEqual(other.snapshot!(), snap);
 });
