@@ -17,9 +17,10 @@ if (import.meta.main) {
     stderr: Deno.stderr,
     kernel: () => kernel.process(),
     record: (trace) => {
+      // A checkpoint every 64 events lets replay, show and diff start part-way (--from).
       const recorder = Recorder.create(trace, vmxsimBackend(kernel), {
         argv: ["sh", ...Deno.args],
-      });
+      }, { checkpointEvery: 64 });
       return { sys: recorder.process(kernel.options.eve), finish: () => recorder.close() };
     },
     host: new HostFiles(),
