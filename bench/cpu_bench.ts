@@ -49,15 +49,18 @@ export const PROGRAMS: Record<string, number[]> = {
 function _mips(name: string, budget: number): number {
   const cpu = _cpu(PROGRAMS[name]);
   cpu.run(budget / 10); // warm up
-  const t0 = performance.now();
-  const st = cpu.run(budget);
-  const dt = performance.now() - t0;
-  if (st !== RunStatus.BUDGET) throw new Error(`${name}: ${st} ${cpu.deadMessage}`);
-  return budget / dt / 1000;
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    const st = cpu.run(budget);
+    best = Math.min(best, performance.now() - t0);
+    if (st !== RunStatus.BUDGET) throw new Error(`${name}: ${st} ${cpu.deadMessage}`);
+  }
+  return budget / best / 1000;
 }
 
 for (const name of Object.keys(PROGRAMS)) {
-  console.log(`${name}: ${_mips(name, 20_000_000).toFixed(1)} MIPS`);
+  console.log(`${name}: ${_mips(name, 10_000_000).toFixed(1)} MIPS (best of 3)`);
 }
 
 for (const name of Object.keys(PROGRAMS)) {

@@ -14,6 +14,7 @@
 
 import { EPT_EXEC, type EptEntry, type GuestRam, PAGE_SIZE } from "./bus.ts";
 import { type CodeSource, decode } from "./decode.ts";
+import type { BlockFn } from "./jit.ts";
 import { HANDLERS } from "./handlers.ts";
 import { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, Insn } from "./insn.ts";
 import { ACC_FETCH, translate } from "./mem.ts";
@@ -45,6 +46,10 @@ export class Block {
   succ: Block | null = null;
   /** The cache epoch the block was decoded in. */
   epoch = 0;
+  /** Whole-block runs so far, until it is compiled. */
+  runs = 0;
+  /** The compiled block, once hot. */
+  jit: BlockFn | null = null;
 
   /** A block as decoded from the given RAM pages (one or two). */
   constructor(

@@ -11,7 +11,7 @@
  */
 
 import type { PhysMap } from "./bus.ts";
-import { CodeCache } from "./cache.ts";
+import { type Block, CodeCache } from "./cache.ts";
 import { deliverEvent, type EventSpec } from "./events.ts";
 import {
   EXIT_IRQ_WINDOW,
@@ -23,6 +23,7 @@ import {
 } from "./exits.ts";
 import { Field, type GuestState } from "./fields.ts";
 import { getFlags } from "./flags.ts";
+import { compileBlock } from "./jit.ts";
 import { refreshMode } from "./mode.ts";
 import type { Insn } from "./insn.ts";
 import { IF, TF } from "./operands.ts";
@@ -44,6 +45,8 @@ export const PROCB_IRQWIN = 1 << 2;
 export const PROCB_MONTRAP = 1 << 27;
 
 const _BS = 0x4000;
+// Whole-block runs after which a block is compiled (jit.ts).
+const _HOT = 16;
 
 // Field widths in bits (SDM vol. 3 appendix B): 16 for selectors, 32 for limits, access
 // rights and 32-bit control/information fields, 64 for the rest (natural width on a 64-bit host).
@@ -108,6 +111,10 @@ export class Cpu extends CpuState implements GuestState {
   #blk: Insn[] | null = null;
   #blkIp = 0;
   #blkRetired = 0;
+  // The block that ran last (for the cache's chaining hint), null after an event.
+  #prev: Block | null = null;
+  // PROCBASED_CTLS, read once per block.
+  #ctls = 0;
 
   /** A vCPU over `mem` in devvmx's initial guest state (vmcsinit): 32-bit flat protected mode. */
   constructor(mem: PhysMap) {
@@ -234,6 +241,9 @@ export class Cpu extends CpuState implements GuestState {
       case Field.INTERRUPTIBILITY:
         this.intrBlock = lo & 3;
         break;
+      case Field.PROCBASED_CTLS:
+        this.#ctls = lo;
+        break;
       case Field.PENDING_DBG:
         this.#dbgPending = lo & _BS;
         this.setWide(f, lo & ~_BS, hi);
@@ -298,7 +308,7 @@ export class Cpu extends CpuState implements GuestState {
       ilen: this.#injLen,
     };
     // An MTF exit is pending after an injected event is delivered (SDM vol. 3 §26.7.2).
-    if (this.lo(Field.PROCBASED_CTLS) & PROCB_MONTRAP) this.#mtfPending = true;
+    if (this.#ctls & PROCB_MONTRAP) this.#mtfPending = true;
     deliverEvent(this, e, true);
   }
 
@@ -321,6 +331,7 @@ export class Cpu extends CpuState implements GuestState {
         this.#dead = true;
         return RunStatus.DEAD;
       case STOP_EXC:
+        this.#prev = null;
         try {
           this.#exception(this.excVector, this.excCode, this.ip, 0);
         } catch (x) {
@@ -342,7 +353,7 @@ export class Cpu extends CpuState implements GuestState {
       qual,
       ilen: 0,
     };
-    if (this.lo(Field.PROCBASED_CTLS) & PROCB_MONTRAP) this.#mtfPending = true;
+    if (this.#ctls & PROCB_MONTRAP) this.#mtfPending = true;
     deliverEvent(this, e, false);
   }
 
@@ -363,46 +374,58 @@ export class Cpu extends CpuState implements GuestState {
   }
 
   #loop(target: number): RunStatus {
-    let prev = null;
     for (;;) {
-      if (this.#mtfPending) {
-        this.#mtfPending = false;
-        vmexit(this, EXIT_MTF, 0, 0);
-      }
-      if (this.#dbgPending) {
-        // Single-step trap: exits as #DB with DR6-style qualification (BS) if bitmapped,
-        // else DR6.BS is set and #DB is delivered.
-        const q = this.#dbgPending;
-        this.#dbgPending = 0;
-        if (!(this.lo(Field.EXCEPTION_BITMAP) & 2)) {
-          this.setWide(Field.DR6, this.lo(Field.DR6) | q, 0);
-        }
-        this.#exception(1, -1, this.ip, q);
-        prev = null;
-        continue;
-      }
-      const ctls = this.lo(Field.PROCBASED_CTLS);
-      if (ctls & PROCB_IRQWIN && this.flags & IF && this.intrBlock === 0) {
-        vmexit(this, EXIT_IRQ_WINDOW, 0, 0);
-      }
-      const rem = target - this.retired;
-      if (rem <= 0) return RunStatus.BUDGET;
-      const b = this.#cache.lookup(prev);
-      prev = b;
-      const insns = b.insns;
-      const tf = this.flags & TF;
-      let n = insns.length;
-      if (tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0) n = 1;
-      else if (n > rem) n = rem;
-      this.#blk = insns;
-      this.#blkIp = this.ip;
-      this.#blkRetired = this.retired;
-      this.#exec(insns, n);
-      this.#blk = null;
-      this.intrBlock = this.newBlock;
-      this.newBlock = 0;
-      if (tf) this.#dbgPending = _BS;
-      if (ctls & PROCB_MONTRAP) this.#mtfPending = true;
+      if (this.#mtfPending || this.#dbgPending) this.#pending();
+      const s = this.#step(target);
+      if (s >= 0) return s;
     }
   }
+
+  // Pending MTF exit, then a pending single-step trap: it exits as #DB with the DR6-style
+  // qualification (BS) if bitmapped, else DR6.BS is set and #DB is delivered.
+  #pending(): void {
+    if (this.#mtfPending) {
+      this.#mtfPending = false;
+      vmexit(this, EXIT_MTF, 0, 0);
+    }
+    const q = this.#dbgPending;
+    this.#dbgPending = 0;
+    if (!(this.lo(Field.EXCEPTION_BITMAP) & 2)) this.setWide(Field.DR6, this.lo(Field.DR6) | q, 0);
+    this.#prev = null;
+    this.#exception(1, -1, this.ip, q);
+  }
+
+  // One block: interrupt window, budget, lookup, execution. Returns -1 to go on. Kept apart
+  // from #loop so that it is optimized as an ordinary function, not on stack replacement.
+  #step(target: number): number {
+    const ctls = this.#ctls;
+    if (ctls & PROCB_IRQWIN && this.flags & IF && this.intrBlock === 0) {
+      vmexit(this, EXIT_IRQ_WINDOW, 0, 0);
+    }
+    const rem = target - this.retired;
+    if (rem <= 0) return RunStatus.BUDGET;
+    const b = this.#cache.lookup(this.#prev);
+    this.#prev = b;
+    const insns = b.insns;
+    const tf = this.flags & TF;
+    let n = insns.length;
+    if (tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0) n = 1;
+    else if (n > rem) n = rem;
+    this.#blk = insns;
+    this.#blkIp = this.ip;
+    this.#blkRetired = this.retired;
+    if (n < insns.length) this.#exec(insns, n);
+    else if (b.jit !== null) this.retired += b.jit(this);
+    else {
+      if (++b.runs === _HOT) b.jit = compileBlock(insns, this.ipMask);
+      this.#exec(insns, n);
+    }
+    this.#blk = null;
+    this.intrBlock = this.newBlock;
+    this.newBlock = 0;
+    if (tf) this.#dbgPending = _BS;
+    if (ctls & PROCB_MONTRAP) this.#mtfPending = true;
+    return -1;
+  }
+
 }

@@ -42,7 +42,7 @@ const _NO_VIEW = new DataView(new ArrayBuffer(8));
 /** One kind of TLB entry (read, write or fetch): tag is the linear page number, -1 empty. */
 export class Tlb {
   /** Linear page number of each entry, -1 when empty. */
-  readonly tag: Float64Array = new Float64Array(TLB_SIZE).fill(-1);
+  readonly tag: Int32Array = new Int32Array(TLB_SIZE).fill(-1);
   /** Byte offset of the page within its RAM. */
   readonly off: Int32Array = new Int32Array(TLB_SIZE);
   /** The RAM's bytes as a DataView. */
