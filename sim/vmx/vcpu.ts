@@ -377,7 +377,8 @@ export class Vmx {
         this.fp.set(data.subarray(0, size - off), off);
         return n;
       }
-      this.fp.set(data.subarray(0, n), off);
+      // memmove of nothing touches nothing, whatever the offset.
+      if (n > 0) this.fp.set(data.subarray(0, n), off);
       return n;
     });
   }

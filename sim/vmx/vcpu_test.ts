@@ -143,3 +143,11 @@ Deno.test("kproc state round-trips into another vCPU, which then behaves the sam
     equal(v.wait(), "monitortrap 0x0 pc 0x1001 sp 0x0 ilen 0x0 iinfo 0x0\n");
   }
 });
+
+Deno.test("setfpregs at or past the end copies nothing, at any offset", () => {
+  const v = vcpu([0xf4]);
+  for (const off of [832, 833, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+    equal(v.setfpregs(new Uint8Array(8).fill(1), off), 0);
+  }
+  assertEquals(v.getfpregs(), newfpsave(HOST.mxcsrMask));
+});
