@@ -370,7 +370,7 @@ export class Vmx {
       let n = data.length;
       if (off < 0 || off >= size) n = 0;
       else if (off + n > size) n = size - n;
-      if (off + n > size) {
+      if (n > 0 && off + n > size) {
         this.errstr = `unimplemented: fpregs write of ${data.length} bytes at ${off} ` +
           `overruns FPsave by ${off + n - size} bytes`;
         this.state = VmxState.DEAD;

@@ -150,4 +150,5 @@ Deno.test("setfpregs at or past the end copies nothing, at any offset", () => {
     equal(v.setfpregs(new Uint8Array(8).fill(1), off), 0);
   }
   assertEquals(v.getfpregs(), newfpsave(HOST.mxcsrMask));
+  equal(v.state, VmxState.READY);
 });
