@@ -7,8 +7,9 @@
  * row+1, GROUP|node (ModRM-selected: 8 memory slots by reg, then 64
  * register slots by reg*8+rm) or PREFIX|node (4 slots: none, 66, F3, F2,
  * each 0 or row+1). Per row: mnemonic index, three operand kinds (Uint8),
- * attributes, sub-operation (Uint8), four handler-name indices (by operand
- * width 8/16/32/64), flags written and flags undefined.
+ * attributes, sub-operation, eight handler-name indices (by operand width
+ * 8/16/32/64, then register or memory form of the E operand), flags
+ * written and flags undefined.
  *
  * @module
  */
@@ -21,6 +22,7 @@ export const GROUP = 0x8000;
 /** OPMAP entry flag: a mandatory-prefix node. */
 export const PREFIX = 0x4000;
 
+const _E_OPS = new Set(["Eb", "Ew", "Ev", "M"]);
 const _BYTE_OPS = new Set(["Eb", "Gb", "AL", "Zb", "Ob", "Xb", "Yb"]);
 const _WIDE_OPS = new Set([
   "Ev",
@@ -134,11 +136,18 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     for (let k = 0; k < 3; k++) rowOps.push(k < toks.length ? _opk(toks[k]) : Opk.NONE);
     rowAttr.push(attr);
     rowSub.push(d.sub);
+    // Handler names: family, width in bits for byte and wide rows, then r or m for the
+    // register and memory forms of an E operand (M: memory only).
+    const eop = toks.find((t) => _E_OPS.has(t));
     for (let w = 0; w < 4; w++) {
-      let name = d.h;
-      if (name !== "" && attr & Attr.BYTE) name += "8";
-      else if (name !== "" && attr & Attr.WIDE) name += w === 0 ? "" : String(8 << w);
-      rowH.push(attr & Attr.WIDE && w === 0 ? 0 : intern(handlers, name));
+      for (const form of ["r", "m"]) {
+        let name = d.h;
+        if (name !== "" && attr & Attr.BYTE) name += "8";
+        else if (name !== "" && attr & Attr.WIDE) name += w === 0 ? "" : String(8 << w);
+        if (name !== "" && eop !== undefined) name += form;
+        const none = (attr & Attr.WIDE && w === 0) || (eop === "M" && form === "r");
+        rowH.push(none ? 0 : intern(handlers, name));
+      }
     }
     rowFw.push(d.fw);
     rowFu.push(d.fu);
@@ -226,7 +235,7 @@ ${_chunks(_hexU16(rowAttr), 96)},
 export const ROW_SUB: Uint16Array = _u16(
 ${_chunks(_hexU16(rowSub), 96)},
 );
-/** Row handler-name index by width (8, 16, 32, 64 bits), four per row. */
+/** Row handler-name index by width (8, 16, 32, 64 bits) and form (register, memory), eight per row. */
 export const ROW_H: Uint16Array = _u16(
 ${_chunks(_hexU16(rowH), 96)},
 );

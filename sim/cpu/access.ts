@@ -38,17 +38,35 @@ export function ea(c: CpuState, i: Insn): number {
   return dead(c, "unimplemented 64-bit addressing");
 }
 
-/** Read E operand of width `w`. */
-export function readE(c: CpuState, i: Insn, w: number): number {
-  if (i.rm >= 0) return getReg(c, i.rmX, w);
+/** Read the r/m register of `i`, width `w` (the register form of an E operand). */
+export function readR(c: CpuState, i: Insn, w: number): number {
+  return getReg(c, i.rmX, w);
+}
+
+/** Write the r/m register of `i`, width `w`. */
+export function writeR(c: CpuState, i: Insn, w: number, v: number): void {
+  setReg(c, i.rmX, w, v);
+}
+
+/** How a handler reads an E operand: `readR` or `readM`, fixed per handler at decode. */
+export type ReadE = (c: CpuState, i: Insn, w: number) => number;
+/** How a handler writes an E operand: `writeR` or `writeM`. */
+export type WriteE = (c: CpuState, i: Insn, w: number, v: number) => void;
+
+/** Read the memory operand of `i`, width `w`. */
+export function readM(c: CpuState, i: Insn, w: number): number {
   const lin = linR(c, i.seg, ea(c, i), w);
   return w === 1 ? rd8(c, lin) : w === 2 ? rd16(c, lin) : rd32(c, lin);
 }
 
-/** Write E operand of width `w`. */
-export function writeE(c: CpuState, i: Insn, w: number, v: number): void {
-  if (i.rm >= 0) setReg(c, i.rmX, w, v);
-  else wrN(c, linW(c, i.seg, ea(c, i), w), w, v);
+/** Write the memory operand of `i`, width `w`. */
+export function writeM(c: CpuState, i: Insn, w: number, v: number): void {
+  wrN(c, linW(c, i.seg, ea(c, i), w), w, v);
+}
+
+/** Linear address of the memory operand of a read-modify-write (write checks). */
+export function linRmw(c: CpuState, i: Insn, w: number): number {
+  return linW(c, i.seg, ea(c, i), w);
 }
 
 /** Push `v` of width `w` on SS:[E]SP (SDM PUSH: the store happens before ESP changes). */

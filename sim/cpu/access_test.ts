@@ -25,7 +25,11 @@ Deno.test("registers by lane and width", () => {
   setReg(cpu, 0, 4, 0x11223344);
   setReg(cpu, 1, 1, 0xaa);
   setReg(cpu, 0, 2, 0xbbcc);
-  assertEquals([getReg(cpu, 0, 4) >>> 0, getReg(cpu, 0, 1), getReg(cpu, 1, 1)], [0x1122bbcc, 0xcc, 0xbb]);
+  assertEquals([getReg(cpu, 0, 4) >>> 0, getReg(cpu, 0, 1), getReg(cpu, 1, 1)], [
+    0x1122bbcc,
+    0xcc,
+    0xbb,
+  ]);
   cpu.r32[1] = 7;
   setReg(cpu, 0, 4, 1);
   assertEquals(cpu.r32[1], 0);

@@ -427,5 +427,4 @@ export class Cpu extends CpuState implements GuestState {
     if (ctls & PROCB_MONTRAP) this.#mtfPending = true;
     return -1;
   }
-
 }

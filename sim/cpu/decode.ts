@@ -353,6 +353,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.osz = osz;
   if (i.pfx & P_LOCK && (!(attr & Attr.LOCK) || !hasMem)) return _finish(i, DEC_INVALID);
   const widx = osz === 1 ? 0 : osz === 2 ? 1 : osz === 4 ? 2 : 3;
-  i.hid = ROW_H[row * 4 + (attr & Attr.BYTE ? 0 : widx)];
+  const mem = modrm >= 0 && modrm < 0xc0 ? 1 : 0;
+  i.hid = ROW_H[row * 8 + (attr & Attr.BYTE ? 0 : widx) * 2 + mem];
   return _finish(i, DEC_OK);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { getReg, maskOf, readE, setReg } from "./access.ts";
+import { getReg, linRmw, maskOf, readM, setReg } from "./access.ts";
 import {
   getCF,
   getFlags,
@@ -22,10 +22,9 @@ import {
   PARITY,
 } from "./flags.ts";
 import type { Handler, Insn } from "./insn.ts";
-import { linR, linW, rdN, rdw, wrN } from "./mem.ts";
+import { rdw, wrN } from "./mem.ts";
 import { ARITH, CF, DF, OF, SF, ZF } from "./operands.ts";
 import type { CpuState } from "./state.ts";
-import { ea } from "./access.ts";
 
 function _wl(w: number): number {
   return w === 1 ? 0 : w === 2 ? 1 : 2;
@@ -76,33 +75,42 @@ export function alu(c: CpuState, op: number, a: number, b: number, w: number): n
   return r;
 }
 
-function _aluEG(c: CpuState, i: Insn, w: number): void {
-  const b = getReg(c, i.regX, w);
-  if (i.rm >= 0) {
-    const r = alu(c, i.sub, getReg(c, i.rmX, w), b, w);
-    if (i.sub !== 7) setReg(c, i.rmX, w, r);
-  } else if (i.sub === 7) {
-    alu(c, 7, rdN(c, linR(c, i.seg, ea(c, i), w), w), b, w);
-  } else {
-    const lin = linW(c, i.seg, ea(c, i), w);
-    wrN(c, lin, w, alu(c, i.sub, rdw(c, lin, w) & maskOf(w), b, w));
+// Register (r) and memory (m) forms are separate handlers, chosen at decode, so each stays
+// small enough for V8 to inline into compiled blocks.
+
+function _aluEGr(c: CpuState, i: Insn, w: number): void {
+  const r = alu(c, i.sub, getReg(c, i.rmX, w), getReg(c, i.regX, w), w);
+  if (i.sub !== 7) setReg(c, i.rmX, w, r);
+}
+
+function _aluEGm(c: CpuState, i: Insn, w: number): void {
+  if (i.sub === 7) alu(c, 7, readM(c, i, w), getReg(c, i.regX, w), w);
+  else {
+    const lin = linRmw(c, i, w);
+    wrN(c, lin, w, alu(c, i.sub, rdw(c, lin, w) & maskOf(w), getReg(c, i.regX, w), w));
   }
 }
 
-function _aluEI(c: CpuState, i: Insn, w: number): void {
-  if (i.rm >= 0) {
-    const r = alu(c, i.sub, getReg(c, i.rmX, w), i.imm, w);
-    if (i.sub !== 7) setReg(c, i.rmX, w, r);
-  } else if (i.sub === 7) {
-    alu(c, 7, rdN(c, linR(c, i.seg, ea(c, i), w), w), i.imm, w);
-  } else {
-    const lin = linW(c, i.seg, ea(c, i), w);
+function _aluEIr(c: CpuState, i: Insn, w: number): void {
+  const r = alu(c, i.sub, getReg(c, i.rmX, w), i.imm, w);
+  if (i.sub !== 7) setReg(c, i.rmX, w, r);
+}
+
+function _aluEIm(c: CpuState, i: Insn, w: number): void {
+  if (i.sub === 7) alu(c, 7, readM(c, i, w), i.imm, w);
+  else {
+    const lin = linRmw(c, i, w);
     wrN(c, lin, w, alu(c, i.sub, rdw(c, lin, w) & maskOf(w), i.imm, w));
   }
 }
 
-function _aluGE(c: CpuState, i: Insn, w: number): void {
-  const r = alu(c, i.sub, getReg(c, i.regX, w), readE(c, i, w) & maskOf(w), w);
+function _aluGEr(c: CpuState, i: Insn, w: number): void {
+  const r = alu(c, i.sub, getReg(c, i.regX, w), getReg(c, i.rmX, w), w);
+  if (i.sub !== 7) setReg(c, i.regX, w, r);
+}
+
+function _aluGEm(c: CpuState, i: Insn, w: number): void {
+  const r = alu(c, i.sub, getReg(c, i.regX, w), readM(c, i, w), w);
   if (i.sub !== 7) setReg(c, i.regX, w, r);
 }
 
@@ -117,18 +125,17 @@ function _logic(c: CpuState, r: number, w: number): void {
   c.fop = K_LOGIC | _wl(w);
 }
 
-/** Read-modify-write of E: `f` maps the old value to the new one. */
-function _rmwE(
-  c: CpuState,
-  i: Insn,
-  w: number,
-  f: (c: CpuState, a: number, w: number) => number,
-): void {
-  if (i.rm >= 0) setReg(c, i.rmX, w, f(c, getReg(c, i.rmX, w), w));
-  else {
-    const lin = linW(c, i.seg, ea(c, i), w);
-    wrN(c, lin, w, f(c, rdw(c, lin, w) & maskOf(w), w));
-  }
+type _Unary = (c: CpuState, a: number, w: number) => number;
+
+/** Read-modify-write of a register: `f` maps the old value to the new one. */
+function _rmwR(c: CpuState, i: Insn, w: number, f: _Unary): void {
+  setReg(c, i.rmX, w, f(c, getReg(c, i.rmX, w), w));
+}
+
+/** Read-modify-write of memory. */
+function _rmwM(c: CpuState, i: Insn, w: number, f: _Unary): void {
+  const lin = linRmw(c, i, w);
+  wrN(c, lin, w, f(c, rdw(c, lin, w) & maskOf(w), w));
 }
 
 function _inc(c: CpuState, a: number, w: number): number {
@@ -237,45 +244,42 @@ export function shift(c: CpuState, op: number, a: number, n: number, w: number):
   return r;
 }
 
-function _shift(c: CpuState, i: Insn, w: number): void {
+function _count(c: CpuState, i: Insn): number {
   // Count: 1 (D0/D1), CL (D2/D3) or imm8 (C0/C1), masked to 5 bits (SDM SAL/SAR/SHL/SHR).
   const b = i.opc & 0xff;
-  const n = (b >= 0xd2 ? c.r8[8] : b >= 0xd0 ? 1 : i.imm) & 0x1f;
-  if (i.rm >= 0) {
-    if (n !== 0) setReg(c, i.rmX, w, shift(c, i.sub, getReg(c, i.rmX, w), n, w));
-  } else {
-    const lin = linW(c, i.seg, ea(c, i), w);
-    const a = rdw(c, lin, w);
-    if (n !== 0) wrN(c, lin, w, shift(c, i.sub, a, n, w));
-  }
+  return (b >= 0xd2 ? c.r8[8] : b >= 0xd0 ? 1 : i.imm) & 0x1f;
 }
 
-function _testEG(c: CpuState, i: Insn, w: number): void {
-  _logic(c, readE(c, i, w) & getReg(c, i.regX, w) & maskOf(w), w);
+function _shiftR(c: CpuState, i: Insn, w: number): void {
+  const n = _count(c, i);
+  if (n !== 0) setReg(c, i.rmX, w, shift(c, i.sub, getReg(c, i.rmX, w), n, w));
+}
+
+function _shiftM(c: CpuState, i: Insn, w: number): void {
+  const n = _count(c, i);
+  const lin = linRmw(c, i, w);
+  const a = rdw(c, lin, w);
+  if (n !== 0) wrN(c, lin, w, shift(c, i.sub, a, n, w));
+}
+
+function _testEGr(c: CpuState, i: Insn, w: number): void {
+  _logic(c, getReg(c, i.rmX, w) & getReg(c, i.regX, w), w);
+}
+
+function _testEGm(c: CpuState, i: Insn, w: number): void {
+  _logic(c, readM(c, i, w) & getReg(c, i.regX, w), w);
 }
 
 function _testAI(c: CpuState, i: Insn, w: number): void {
   _logic(c, getReg(c, 0, w) & i.imm & maskOf(w), w);
 }
 
-function _testEI(c: CpuState, i: Insn, w: number): void {
-  _logic(c, readE(c, i, w) & i.imm & maskOf(w), w);
+function _testEIr(c: CpuState, i: Insn, w: number): void {
+  _logic(c, getReg(c, i.rmX, w) & i.imm & maskOf(w), w);
 }
 
-function _notE(c: CpuState, i: Insn, w: number): void {
-  _rmwE(c, i, w, _not);
-}
-
-function _negE(c: CpuState, i: Insn, w: number): void {
-  _rmwE(c, i, w, _neg);
-}
-
-function _incE(c: CpuState, i: Insn, w: number): void {
-  _rmwE(c, i, w, _inc);
-}
-
-function _decE(c: CpuState, i: Insn, w: number): void {
-  _rmwE(c, i, w, _dec);
+function _testEIm(c: CpuState, i: Insn, w: number): void {
+  _logic(c, readM(c, i, w) & i.imm & maskOf(w), w);
 }
 
 function _incZ(c: CpuState, i: Insn, w: number): void {
@@ -309,45 +313,75 @@ function _flag(c: CpuState, i: Insn): void {
 
 /** ALU-category handlers by name (see HANDLER_NAMES). */
 export const ALU_HANDLERS: Record<string, Handler> = {
-  aluEG8: (c, i) => _aluEG(c, i, 1),
-  aluEG16: (c, i) => _aluEG(c, i, 2),
-  aluEG32: (c, i) => _aluEG(c, i, 4),
-  aluGE8: (c, i) => _aluGE(c, i, 1),
-  aluGE16: (c, i) => _aluGE(c, i, 2),
-  aluGE32: (c, i) => _aluGE(c, i, 4),
+  aluEG8r: (c, i) => _aluEGr(c, i, 1),
+  aluEG8m: (c, i) => _aluEGm(c, i, 1),
+  aluEG16r: (c, i) => _aluEGr(c, i, 2),
+  aluEG16m: (c, i) => _aluEGm(c, i, 2),
+  aluEG32r: (c, i) => _aluEGr(c, i, 4),
+  aluEG32m: (c, i) => _aluEGm(c, i, 4),
+  aluGE8r: (c, i) => _aluGEr(c, i, 1),
+  aluGE8m: (c, i) => _aluGEm(c, i, 1),
+  aluGE16r: (c, i) => _aluGEr(c, i, 2),
+  aluGE16m: (c, i) => _aluGEm(c, i, 2),
+  aluGE32r: (c, i) => _aluGEr(c, i, 4),
+  aluGE32m: (c, i) => _aluGEm(c, i, 4),
+  aluEI8r: (c, i) => _aluEIr(c, i, 1),
+  aluEI8m: (c, i) => _aluEIm(c, i, 1),
+  aluEI16r: (c, i) => _aluEIr(c, i, 2),
+  aluEI16m: (c, i) => _aluEIm(c, i, 2),
+  aluEI32r: (c, i) => _aluEIr(c, i, 4),
+  aluEI32m: (c, i) => _aluEIm(c, i, 4),
+  testEG8r: (c, i) => _testEGr(c, i, 1),
+  testEG8m: (c, i) => _testEGm(c, i, 1),
+  testEG16r: (c, i) => _testEGr(c, i, 2),
+  testEG16m: (c, i) => _testEGm(c, i, 2),
+  testEG32r: (c, i) => _testEGr(c, i, 4),
+  testEG32m: (c, i) => _testEGm(c, i, 4),
+  testEI8r: (c, i) => _testEIr(c, i, 1),
+  testEI8m: (c, i) => _testEIm(c, i, 1),
+  testEI16r: (c, i) => _testEIr(c, i, 2),
+  testEI16m: (c, i) => _testEIm(c, i, 2),
+  testEI32r: (c, i) => _testEIr(c, i, 4),
+  testEI32m: (c, i) => _testEIm(c, i, 4),
+  shift8r: (c, i) => _shiftR(c, i, 1),
+  shift8m: (c, i) => _shiftM(c, i, 1),
+  shift16r: (c, i) => _shiftR(c, i, 2),
+  shift16m: (c, i) => _shiftM(c, i, 2),
+  shift32r: (c, i) => _shiftR(c, i, 4),
+  shift32m: (c, i) => _shiftM(c, i, 4),
+  not8r: (c, i) => _rmwR(c, i, 1, _not),
+  not8m: (c, i) => _rmwM(c, i, 1, _not),
+  not16r: (c, i) => _rmwR(c, i, 2, _not),
+  not16m: (c, i) => _rmwM(c, i, 2, _not),
+  not32r: (c, i) => _rmwR(c, i, 4, _not),
+  not32m: (c, i) => _rmwM(c, i, 4, _not),
+  neg8r: (c, i) => _rmwR(c, i, 1, _neg),
+  neg8m: (c, i) => _rmwM(c, i, 1, _neg),
+  neg16r: (c, i) => _rmwR(c, i, 2, _neg),
+  neg16m: (c, i) => _rmwM(c, i, 2, _neg),
+  neg32r: (c, i) => _rmwR(c, i, 4, _neg),
+  neg32m: (c, i) => _rmwM(c, i, 4, _neg),
+  incE8r: (c, i) => _rmwR(c, i, 1, _inc),
+  incE8m: (c, i) => _rmwM(c, i, 1, _inc),
+  incE16r: (c, i) => _rmwR(c, i, 2, _inc),
+  incE16m: (c, i) => _rmwM(c, i, 2, _inc),
+  incE32r: (c, i) => _rmwR(c, i, 4, _inc),
+  incE32m: (c, i) => _rmwM(c, i, 4, _inc),
+  decE8r: (c, i) => _rmwR(c, i, 1, _dec),
+  decE8m: (c, i) => _rmwM(c, i, 1, _dec),
+  decE16r: (c, i) => _rmwR(c, i, 2, _dec),
+  decE16m: (c, i) => _rmwM(c, i, 2, _dec),
+  decE32r: (c, i) => _rmwR(c, i, 4, _dec),
+  decE32m: (c, i) => _rmwM(c, i, 4, _dec),
   aluAI8: (c, i) => _aluAI(c, i, 1),
-  aluAI16: (c, i) => _aluAI(c, i, 2),
-  aluAI32: (c, i) => _aluAI(c, i, 4),
-  aluEI8: (c, i) => _aluEI(c, i, 1),
-  aluEI16: (c, i) => _aluEI(c, i, 2),
-  aluEI32: (c, i) => _aluEI(c, i, 4),
-  testEG8: (c, i) => _testEG(c, i, 1),
-  testEG16: (c, i) => _testEG(c, i, 2),
-  testEG32: (c, i) => _testEG(c, i, 4),
   testAI8: (c, i) => _testAI(c, i, 1),
+  aluAI16: (c, i) => _aluAI(c, i, 2),
   testAI16: (c, i) => _testAI(c, i, 2),
+  aluAI32: (c, i) => _aluAI(c, i, 4),
   testAI32: (c, i) => _testAI(c, i, 4),
-  testEI8: (c, i) => _testEI(c, i, 1),
-  testEI16: (c, i) => _testEI(c, i, 2),
-  testEI32: (c, i) => _testEI(c, i, 4),
-  not8: (c, i) => _notE(c, i, 1),
-  not16: (c, i) => _notE(c, i, 2),
-  not32: (c, i) => _notE(c, i, 4),
-  neg8: (c, i) => _negE(c, i, 1),
-  neg16: (c, i) => _negE(c, i, 2),
-  neg32: (c, i) => _negE(c, i, 4),
-  incE8: (c, i) => _incE(c, i, 1),
-  incE16: (c, i) => _incE(c, i, 2),
-  incE32: (c, i) => _incE(c, i, 4),
-  decE8: (c, i) => _decE(c, i, 1),
-  decE16: (c, i) => _decE(c, i, 2),
-  decE32: (c, i) => _decE(c, i, 4),
   incZ16: (c, i) => _incZ(c, i, 2),
-  incZ32: (c, i) => _incZ(c, i, 4),
   decZ16: (c, i) => _decZ(c, i, 2),
+  incZ32: (c, i) => _incZ(c, i, 4),
   decZ32: (c, i) => _decZ(c, i, 4),
-  shift8: (c, i) => _shift(c, i, 1),
-  shift16: (c, i) => _shift(c, i, 2),
-  shift32: (c, i) => _shift(c, i, 4),
   flag: _flag,
 };

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { addSp, pop, push, readE } from "./access.ts";
+import { addSp, pop, push, type ReadE, readM, readR } from "./access.ts";
 import { getZF, testCC } from "./flags.ts";
 import type { Handler, Insn } from "./insn.ts";
 import { type CpuState, CS, raise } from "./state.ts";
@@ -37,16 +37,16 @@ function _jmp(c: CpuState, i: Insn, w: number): void {
   _go(c, c.next + i.imm, w);
 }
 
-function _jmpE(c: CpuState, i: Insn, w: number): void {
-  _go(c, readE(c, i, w), w);
+function _jmpE(c: CpuState, i: Insn, w: number, rd: ReadE): void {
+  _go(c, rd(c, i, w), w);
 }
 
 function _callRel(c: CpuState, i: Insn, w: number): void {
   _call(c, c.next + i.imm, w);
 }
 
-function _callE(c: CpuState, i: Insn, w: number): void {
-  _call(c, readE(c, i, w), w);
+function _callE(c: CpuState, i: Insn, w: number, rd: ReadE): void {
+  _call(c, rd(c, i, w), w);
 }
 
 function _call(c: CpuState, t: number, w: number): void {
@@ -70,12 +70,16 @@ function _ret(c: CpuState, i: Insn, w: number): void {
 export const CONTROL_HANDLERS: Record<string, Handler> = {
   jmp16: (c, i) => _jmp(c, i, 2),
   jmp32: (c, i) => _jmp(c, i, 4),
-  jmpE16: (c, i) => _jmpE(c, i, 2),
-  jmpE32: (c, i) => _jmpE(c, i, 4),
+  jmpE16r: (c, i) => _jmpE(c, i, 2, readR),
+  jmpE16m: (c, i) => _jmpE(c, i, 2, readM),
+  jmpE32r: (c, i) => _jmpE(c, i, 4, readR),
+  jmpE32m: (c, i) => _jmpE(c, i, 4, readM),
   call16: (c, i) => _callRel(c, i, 2),
   call32: (c, i) => _callRel(c, i, 4),
-  callE16: (c, i) => _callE(c, i, 2),
-  callE32: (c, i) => _callE(c, i, 4),
+  callE16r: (c, i) => _callE(c, i, 2, readR),
+  callE16m: (c, i) => _callE(c, i, 2, readM),
+  callE32r: (c, i) => _callE(c, i, 4, readR),
+  callE32m: (c, i) => _callE(c, i, 4, readM),
   ret16: (c, i) => _ret(c, i, 2),
   ret32: (c, i) => _ret(c, i, 4),
   loop16: (c, i) => _loop(c, i, 2),

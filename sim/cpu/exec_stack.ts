@@ -6,7 +6,19 @@
  * @module
  */
 
-import { addSp, ea, getReg, maskOf, pop, push, readE, setReg, top } from "./access.ts";
+import {
+  addSp,
+  ea,
+  getReg,
+  maskOf,
+  pop,
+  push,
+  type ReadE,
+  readM,
+  readR,
+  setReg,
+  top,
+} from "./access.ts";
 import type { Handler, Insn } from "./insn.ts";
 import { linW, wrN } from "./mem.ts";
 import type { CpuState } from "./state.ts";
@@ -23,8 +35,8 @@ function _pushI(c: CpuState, i: Insn, w: number): void {
   push(c, w, i.imm & maskOf(w));
 }
 
-function _pushE(c: CpuState, i: Insn, w: number): void {
-  push(c, w, readE(c, i, w));
+function _pushE(c: CpuState, i: Insn, w: number, rd: ReadE): void {
+  push(c, w, rd(c, i, w));
 }
 
 function _popE(c: CpuState, i: Insn, w: number): void {
@@ -50,8 +62,12 @@ export const STACK_HANDLERS: Record<string, Handler> = {
   popZ32: (c, i) => _popZ(c, i, 4),
   pushI16: (c, i) => _pushI(c, i, 2),
   pushI32: (c, i) => _pushI(c, i, 4),
-  pushE16: (c, i) => _pushE(c, i, 2),
-  pushE32: (c, i) => _pushE(c, i, 4),
-  popE16: (c, i) => _popE(c, i, 2),
-  popE32: (c, i) => _popE(c, i, 4),
+  pushE16r: (c, i) => _pushE(c, i, 2, readR),
+  pushE16m: (c, i) => _pushE(c, i, 2, readM),
+  pushE32r: (c, i) => _pushE(c, i, 4, readR),
+  pushE32m: (c, i) => _pushE(c, i, 4, readM),
+  popE16r: (c, i) => _popE(c, i, 2),
+  popE16m: (c, i) => _popE(c, i, 2),
+  popE32r: (c, i) => _popE(c, i, 4),
+  popE32m: (c, i) => _popE(c, i, 4),
 };

@@ -15,7 +15,13 @@ Deno.test("vmexit writes the exit fields and throws STOP", () => {
   }
   assertEquals([caught === STOP, cpu.stopKind], [true, STOP_EXIT]);
   assertEquals(
-    [Field.EXIT_REASON, Field.EXIT_QUALIFICATION, Field.EXIT_INSTR_LEN, Field.EXIT_INSTR_INFO, Field.EXIT_INTR_INFO]
+    [
+      Field.EXIT_REASON,
+      Field.EXIT_QUALIFICATION,
+      Field.EXIT_INSTR_LEN,
+      Field.EXIT_INSTR_INFO,
+      Field.EXIT_INTR_INFO,
+    ]
       .map((f) => num(cpu, f)),
     [30, 0xfffe0048, 2, 0x80, 0],
   );

@@ -63,5 +63,10 @@ Deno.test("condition codes from lazy state: signed and unsigned compares", () =>
   cpu.fa = 0x80000000 | 0;
   cpu.fb = 1;
   cpu.fres = 0x7fffffff;
-  assertEquals([testCC(cpu, 0), testCC(cpu, 7), testCC(cpu, 12), testCC(cpu, 15)], [true, true, true, false]);
+  assertEquals([testCC(cpu, 0), testCC(cpu, 7), testCC(cpu, 12), testCC(cpu, 15)], [
+    true,
+    true,
+    true,
+    false,
+  ]);
 });

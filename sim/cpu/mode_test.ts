@@ -26,7 +26,13 @@ Deno.test("real mode ignores types; 16-bit code and stack; CPL from SS.DPL in pr
   cpu.setField(Field.DS_AR, 0x91n);
   cpu.setField(Field.DS_LIMIT, 0xffffn);
   assertEquals(refreshMode(cpu), "");
-  assertEquals([cpu.mode, cpu.cpl, cpu.spMask, cpu.ipMask, cpu.wlim[3]], [16, 0, 0xffff, 0xffff, 0xffff]);
+  assertEquals([cpu.mode, cpu.cpl, cpu.spMask, cpu.ipMask, cpu.wlim[3]], [
+    16,
+    0,
+    0xffff,
+    0xffff,
+    0xffff,
+  ]);
   cpu.setField(Field.CR0, 0x31n);
   cpu.setField(Field.SS_AR, 0xc0f3n);
   refreshMode(cpu);

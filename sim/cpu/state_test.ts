@@ -11,13 +11,22 @@ Deno.test("raise and dead throw the one sentinel after recording why", () => {
   } catch (x) {
     caught = x;
   }
-  assertEquals([caught === STOP, cpu.stopKind, cpu.excVector, cpu.excCode], [true, STOP_EXC, 13, 0x33]);
+  assertEquals([caught === STOP, cpu.stopKind, cpu.excVector, cpu.excCode], [
+    true,
+    STOP_EXC,
+    13,
+    0x33,
+  ]);
   try {
     dead(cpu, "unimplemented thing");
   } catch (x) {
     caught = x;
   }
-  assertEquals([caught === STOP, cpu.stopKind, cpu.deadMessage], [true, STOP_DEAD, "unimplemented thing"]);
+  assertEquals([caught === STOP, cpu.stopKind, cpu.deadMessage], [
+    true,
+    STOP_DEAD,
+    "unimplemented thing",
+  ]);
 });
 
 Deno.test("wide fields, TLB flush, %#llux", () => {
