@@ -4,7 +4,7 @@ import { HANDLERS, unusedHandlers } from "./handlers.ts";
 
 Deno.test("every category handler is named by the table; only 64-bit widths are missing", () => {
   assertEquals(unusedHandlers(), []);
-  const missing = HANDLER_NAMES.filter((n, k) => k > 0 && HANDLERS[k] === undefined);
+  const missing = HANDLER_NAMES.filter((_n, k) => k > 0 && HANDLERS[k] === undefined);
   assertEquals(missing.filter((n) => !/64[rm]?$/.test(n)), []);
   assertEquals(missing.length, 67);
 });
