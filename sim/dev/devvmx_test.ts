@@ -672,6 +672,7 @@ Deno.test("fpregs writes: whole, clipped at 832, and cmdsetfpregs's size - n", (
   ]);
   equal(p.pwrite(fd, fill(832, 5), 1), 0);
   equal(p.pwrite(fd, fill(10, 5), 832), 0);
+  equal(p.pwrite(fd, fill(10, 5), 900), 0);
   equal(p.pwrite(fd, fill(0, 5), 0), 0);
   assertEquals(p.pread(fd, 832, 0), b);
   equal(cat(p, "#X/0/status"), "ready\n");
