@@ -162,6 +162,9 @@ Deno.test("open errors carry the name as namec shows them", () => {
   // A name of no elements is shown by no one (namec's e.nerror == 0).
   rejects(() => p.open("#X", OWRITE), "permission denied");
   rejects(() => p.open("#X/0", ORDWR), "permission denied: '#X/0'");
+  // devcreate.
+  rejects(() => p.create("#X/new", OREAD, 0o666), "permission denied: '#X/new'");
+  rejects(() => p.create("#X/0/new", OREAD, DMDIR | 0o777), "permission denied: '#X/0/new'");
 });
 
 Deno.test("clone opened OEXEC: the vCPU is made, then devopen refuses ctl's 0660", () => {
@@ -201,6 +204,8 @@ Deno.test("after quit, old descriptors and names find nothing; a reused slot ans
   rejects(() => p.write(ctl, enc("go")), "file does not exist");
   rejects(() => p.open("#X/0/status", OREAD), "file does not exist: '#X/0'");
   rejects(() => p.stat("#X/0"), "file does not exist: '#X/0'");
+  // vmxstat asks vmxgen, which lists a slot's files whether or not it is live.
+  assertEquals(p.fstat(st), dir("status", 0x103, 0o440));
   // devvmx finds a vCPU by slot: the next clone takes slot 0 and the old fds reach it.
   const ctl2 = clone(p);
   p.write(ctl2, enc("stop"));
@@ -367,6 +372,8 @@ Deno.test("regs reads regenerate only at offset 0, from a per-channel buffer", (
   equal(dec(p.pread(b, 21, 0)), "pc 0x0000000000005678");
   equal(dec(p.pread(a, 4, 17)), "1234");
   equal(p.pread(a, 100, 1826).length, 0);
+  // readstr takes the offset as a ulong: 2^32 reads the buffer from its start, not regenerated.
+  equal(dec(p.pread(a, 21, 2 ** 32)), "pc 0x0000000000001234");
 });
 
 Deno.test("regs writes: lines, counts, partial application, the ignored last line", () => {
@@ -696,6 +703,8 @@ Deno.test("fpregs: a write whose size - n runs past FPsave is not modeled: the v
 
 // status.
 
+// init and ending are never seen: vmxnew returns once the kproc made the vCPU
+// ready, and quit frees the slot before anyone can read its status again.
 Deno.test("status: ready, running, dead with the error %#q-quoted; read at offsets", () => {
   const { p } = setup({ quantum: 10 });
   const ctl = clone(p);
