@@ -45,10 +45,14 @@ export function hexBytes(s: string): Uint8Array {
 }
 
 /** A vCPU over a fresh 16-page TestMap with `code` at `at` (also RIP), ESP at 0x8000. */
-export function cpuWith(code: string, at = 0x1000, pages = 16): { cpu: Cpu; map: TestMap } {
-  const map = new TestMap(pages);
+export function cpuWith(
+  code: string,
+  at = 0x1000,
+  opts: { pages?: number; jitAfter?: number } = {},
+): { cpu: Cpu; map: TestMap } {
+  const map = new TestMap(opts.pages ?? 16);
   map.ram.bytes.set(hexBytes(code), at);
-  const cpu = new Cpu(map);
+  const cpu = new Cpu(map, { jitAfter: opts.jitAfter });
   cpu.setField(Field.RIP, BigInt(at));
   cpu.setField(Field.RSP, 0x8000n);
   return { cpu, map };

@@ -45,8 +45,6 @@ export const PROCB_IRQWIN = 1 << 2;
 export const PROCB_MONTRAP = 1 << 27;
 
 const _BS = 0x4000;
-// Whole-block runs after which a block is compiled (jit.ts).
-const _HOT = 16;
 
 // Field widths in bits (SDM vol. 3 appendix B): 16 for selectors, 32 for limits, access
 // rights and 32-bit control/information fields, 64 for the rest (natural width on a 64-bit host).
@@ -98,6 +96,12 @@ export interface CpuPending {
   dead: boolean;
 }
 
+/** Options of a Cpu. */
+export interface CpuOptions {
+  /** Whole-block runs before a block is compiled (jit.ts); Infinity never compiles. Default 16. */
+  jitAfter?: number;
+}
+
 /** A virtual CPU behind vmx(3). */
 export class Cpu extends CpuState implements GuestState {
   readonly #cache: CodeCache;
@@ -115,10 +119,12 @@ export class Cpu extends CpuState implements GuestState {
   #prev: Block | null = null;
   // PROCBASED_CTLS, read once per block.
   #ctls = 0;
+  readonly #jitAfter: number;
 
   /** A vCPU over `mem` in devvmx's initial guest state (vmcsinit): 32-bit flat protected mode. */
-  constructor(mem: PhysMap) {
+  constructor(mem: PhysMap, opts: CpuOptions = {}) {
     super(mem);
+    this.#jitAfter = opts.jitAfter ?? 16;
     this.#cache = new CodeCache(this);
     for (let s = 0; s < 6; s++) {
       this.segLimit[s] = 0xffffffff;
@@ -417,7 +423,7 @@ export class Cpu extends CpuState implements GuestState {
     if (n < insns.length) this.#exec(insns, n);
     else if (b.jit !== null) this.retired += b.jit(this);
     else {
-      if (++b.runs === _HOT) b.jit = compileBlock(insns, this.ipMask);
+      if (++b.runs >= this.#jitAfter) b.jit = compileBlock(insns, this.ipMask);
       this.#exec(insns, n);
     }
     this.#blk = null;

@@ -16,6 +16,10 @@
  * - Decoding is driven by tables generated from defs.ts (gen/optab.ts writes
  *   _optab.ts); decoded instructions are cached by basic block, keyed by
  *   guest-physical address, and invalidated when their bytes are written.
+ * - A block that ran 16 times whole (CpuOptions.jitAfter) is compiled
+ *   into one JavaScript function (jit.ts): common 32-bit register forms
+ *   inline with their operands as constants, everything else a direct call
+ *   of its handler, so the hot path has no indirect call per instruction.
  * - Registers are 32-bit lanes of one ArrayBuffer; arithmetic flags are
  *   lazy; memory goes through a direct-mapped TLB (separate read, write and
  *   fetch entries) over the PhysMap, whose slow path raises EPT exits.
@@ -68,7 +72,14 @@ export {
   PAGE_SIZE,
   type PhysMap,
 } from "./bus.ts";
-export { Cpu, type CpuPending, PROCB_IRQWIN, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
+export {
+  Cpu,
+  type CpuOptions,
+  type CpuPending,
+  PROCB_IRQWIN,
+  PROCB_MONTRAP,
+  RunStatus,
+} from "./cpu.ts";
 export { ByteSource, type CodeSource, decode } from "./decode.ts";
 export { formatInsn } from "./disasm.ts";
 export { Field, type GuestState } from "./fields.ts";
