@@ -111,10 +111,10 @@ export class Cpu extends CpuState implements GuestState {
   #mtfPending = false;
   #dbgPending = 0;
   #dead = false;
-  // The block executing (null outside #exec), its first IP and the retired count before it.
+  // The block executing (null outside it) and its first IP; `retired` is not updated until
+  // the block ends, so after a stop it still counts what ran before the block.
   #blk: Insn[] | null = null;
   #blkIp = 0;
-  #blkRetired = 0;
   // The block that ran last (for the cache's chaining hint), null after an event.
   #prev: Block | null = null;
   // PROCBASED_CTLS, read once per block.
@@ -325,7 +325,7 @@ export class Cpu extends CpuState implements GuestState {
     this.#blk = null;
     let ip = this.#blkIp, k = 0;
     while (ip !== this.ip && k < insns.length) ip = (ip + insns[k++].len) & this.ipMask;
-    this.retired = this.#blkRetired + k;
+    this.retired += k;
   }
 
   /** Handle a STOP: -1 to go on running, else the status to return. */
@@ -413,19 +413,25 @@ export class Cpu extends CpuState implements GuestState {
     const b = this.#cache.lookup(this.#prev);
     this.#prev = b;
     const insns = b.insns;
-    const tf = this.flags & TF;
-    let n = insns.length;
-    if (tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0) n = 1;
-    else if (n > rem) n = rem;
     this.#blk = insns;
     this.#blkIp = this.ip;
-    this.#blkRetired = this.retired;
-    if (n < insns.length) this.#exec(insns, n);
-    else if (b.jit !== null) this.retired += b.jit(this);
-    else {
-      if (++b.runs >= this.#jitAfter) b.jit = compileBlock(insns, this.ipMask);
-      this.#exec(insns, n);
+    // Single-stepping (TF, MTF) and interrupt shadows take one instruction at a time.
+    const tf = this.flags & TF;
+    if ((tf | (ctls & PROCB_MONTRAP) | this.intrBlock) === 0 && insns.length <= rem) {
+      const jit = b.jit;
+      if (jit !== null) this.retired += jit(this);
+      else {
+        if (++b.runs >= this.#jitAfter) b.jit = compileBlock(insns, this.ipMask);
+        this.#exec(insns, insns.length);
+      }
+      this.#blk = null;
+      if (this.newBlock !== 0) {
+        this.intrBlock = this.newBlock;
+        this.newBlock = 0;
+      }
+      return -1;
     }
+    this.#exec(insns, tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0 ? 1 : rem);
     this.#blk = null;
     this.intrBlock = this.newBlock;
     this.newBlock = 0;
