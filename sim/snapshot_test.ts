@@ -253,27 +253,6 @@ Deno.test("restore refuses other versions, other options and malformed records",
   equal(p.stat("#g/x").name, "x");
 });
 
-Deno.test("annotations: nothing before a vCPU exists, then what changed, an empty record otherwise", () => {
-  const k = new Kernel({ quantum: 3 });
-  const p = k.process();
-  equal(k.annotate(), undefined);
-  const ctl = p.open("#X/clone", ORDWR);
-  deepEqual(k.annotate(), { 0: [0n, "ready"] });
-  deepEqual(k.annotate(), {});
-  p.open("#X/clone", ORDWR);
-  p.write(ctl, b("go pc=0x1000;"));
-  deepEqual(k.annotate(), { 0: [0n, "running"], 1: [0n, "ready"] });
-  p.write(ctl, b("stop")); // the guest (zeros: add [eax],al) runs to its first exit first
-  deepEqual(k.annotate(), { 0: [0n, "ready"] });
-  p.write(ctl, b("quit"));
-  deepEqual(k.annotate(), { 0: null });
-  // After a restore, changes count from the restored state.
-  const snap = k.snapshot();
-  const k2 = new Kernel({ quantum: 3 });
-  k2.restore(snap);
-  deepEqual(k2.annotate(), {});
-});
-
 /** Calls drawn for the property test; descriptors are small numbers, errors are welcome. */
 const _CTL = [
   "go pc=0x1000;sp=0x8000;",
