@@ -701,6 +701,26 @@ Deno.test("fpregs: a write whose size - n runs past FPsave is not modeled: the v
   );
 });
 
+Deno.test("fpregs around a VM entry: XSAVEOPT rewrites MXCSR_MASK; an image XRSTOR refuses is not modeled", () => {
+  const { p } = setup();
+  const ctl = clone(p);
+  const fd = p.open("#X/0/fpregs", ORDWR);
+  p.pwrite(fd, new Uint8Array(4), 28);
+  assertEquals(p.pread(fd, 4, 28), new Uint8Array(4));
+  // No map: the entry ends at once in an EPT violation.
+  p.write(ctl, enc("go"));
+  cat(p, "#X/0/wait");
+  assertEquals(p.pread(fd, 4, 28), new Uint8Array([0xff, 0xff, 0, 0]));
+  // MXCSR bit 16 is reserved: XRSTOR would #GP in the kernel.
+  p.pwrite(fd, new Uint8Array([1]), 26);
+  p.write(ctl, enc("go"));
+  cat(p, "#X/0/regs");
+  equal(
+    cat(p, "#X/0/status"),
+    "dead 'unimplemented: XRSTOR of fpregs: #GP (reserved MXCSR bit), a kernel panic'\n",
+  );
+});
+
 // status.
 
 // init and ending are never seen: vmxnew returns once the kproc made the vCPU

@@ -32,7 +32,7 @@ import { VmMemMap } from "./meminfo.ts";
 import type { SegmentRef } from "./meminfo.ts";
 import { checkcontrols, checkguest } from "./entrycheck.ts";
 import { vmcsinit } from "./vmcsinit.ts";
-import { newfpsave } from "./fpregs.ts";
+import { fprestorefault, fpsaveexit, newfpsave } from "./fpregs.ts";
 import { HOST } from "./host.ts";
 
 /** vCPU states, in devvmx's order (statenames). */
@@ -185,7 +185,14 @@ export class Vmx {
       }
       cpu.setField(Field.PROCBASED_CTLS, BigInt(procbctls >>> 0));
       this.#got &= ~_GOTEXIT;
-      this.#vmlaunch();
+      const xrstor = fprestorefault(this.fp, HOST.xcr0, HOST.mxcsrMask);
+      if (xrstor !== undefined) error(`unimplemented: XRSTOR of fpregs: ${xrstor}`);
+      try {
+        this.#vmlaunch();
+      } finally {
+        // fpsave runs before vmxproc looks at vmlaunch's result.
+        fpsaveexit(this.fp, HOST.mxcsrMask);
+      }
       this.#processexit();
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
