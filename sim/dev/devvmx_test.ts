@@ -721,6 +721,16 @@ Deno.test("fpregs around a VM entry: XSAVEOPT rewrites MXCSR_MASK; an image XRST
   );
 });
 
+Deno.test("xcr0 with AVX but not SSE makes vmxproc's XSETBV fault: not modeled, the vCPU dies", () => {
+  const { p } = setup();
+  const ctl = clone(p);
+  echo(p, "#X/0/regs", "xcr0 4\n");
+  equal(regval(cat(p, "#X/0/regs"), "xcr0"), "0x0000000000000005");
+  p.write(ctl, enc("go"));
+  cat(p, "#X/0/regs");
+  equal(cat(p, "#X/0/status"), "dead 'unimplemented: XSETBV of xcr0 0x5: #GP, a kernel panic'\n");
+});
+
 // status.
 
 // init and ending are never seen: vmxnew returns once the kproc made the vCPU

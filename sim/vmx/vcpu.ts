@@ -187,6 +187,11 @@ export class Vmx {
       this.#got &= ~_GOTEXIT;
       const xrstor = fprestorefault(this.fp, HOST.xcr0, HOST.mxcsrMask);
       if (xrstor !== undefined) error(`unimplemented: XRSTOR of fpregs: ${xrstor}`);
+      // putxcr0(vmx->xcr0): XSETBV refuses AVX without SSE (#GP, SDM vol. 2).
+      const xcr0 = cpu.getField(Field.XCR0);
+      if ((xcr0 & 6n) === 4n) {
+        error(`unimplemented: XSETBV of xcr0 0x${xcr0.toString(16)}: #GP, a kernel panic`);
+      }
       try {
         this.#vmlaunch();
       } finally {
