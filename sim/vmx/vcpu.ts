@@ -18,6 +18,15 @@
  * running; a guest that runs `waitBudget` instructions without a reported
  * exit) fails with an error beginning `would block:`.
  *
+ * Quirks of devvmx.c kept as they are: the monitor trap flag joins
+ * defprocbctls after this entry's copy was taken, so a `step` traps from the
+ * next entry on and every later entry traps too; POSTIRQ is tested after
+ * POSTEX was cleared, so an irq delivered at an entry replaces the exc
+ * written for it; vmx->launched is set after any entry that did not fail
+ * outright, so after a failed first VMLAUNCH the next VMRESUME fails; and
+ * cmdsetfpregs copies `sizeof(FPsave) - n` bytes at the end (where that runs
+ * past FPsave, into the rest of struct Vmx, the vCPU dies as unimplemented).
+ *
  * @module
  */
 
@@ -53,8 +62,8 @@ export const statenames: readonly string[] = Object.freeze([
   "ending",
 ]);
 
-/** "vmx: ending" (Equit). */
-export const Equit = "vmx: ending";
+/** "vmx: ending": every command once the vCPU quit. */
+const _Equit = "vmx: ending";
 
 /** Tunables of the time model; recorded in traces. */
 export interface VcpuOptions {
@@ -136,7 +145,7 @@ export class Vmx {
    * `waitBudget`, so a guest that exits without retiring anything cannot spin.
    */
   #vmxcmd<T>(f: CmdFn<T>): T {
-    if (this.state === VmxState.ENDING) error(Equit);
+    if (this.state === VmxState.ENDING) error(_Equit);
     let budget = this.#opts.waitBudget;
     for (;;) {
       if (this.state === VmxState.RUNNING) budget -= Math.max(1, this.#finishrun());
