@@ -22,7 +22,7 @@ export const GROUP = 0x8000;
 /** OPMAP entry flag: a mandatory-prefix node. */
 export const PREFIX = 0x4000;
 
-const _E_OPS = new Set(["Eb", "Ew", "Ev", "M"]);
+const _E_OPS = new Set(["Eb", "Ew", "Ev", "Ey", "M", "Mq"]);
 const _BYTE_OPS = new Set(["Eb", "Gb", "AL", "Zb", "Ob", "Xb", "Yb"]);
 const _WIDE_OPS = new Set([
   "Ev",
@@ -58,6 +58,8 @@ export interface ParsedEnc {
   modrm: "none" | "r" | "digit" | "exact";
   /** reg digit, or the exact ModRM byte. */
   digit: number;
+  /** `/Nm`: the row takes only the memory forms (mod != 3) of its digit. */
+  memOnly: boolean;
 }
 
 /** Parse a row's encoding (see defs.ts for the grammar). */
@@ -82,19 +84,21 @@ export function parseEnc(d: OpDef): ParsedEnc {
   else ops = [base];
   let modrm: ParsedEnc["modrm"] = "none";
   let digit = 0;
+  let memOnly = false;
   if (t.length > 0) {
     const m = t.shift()!;
     if (m === "/r") modrm = "r";
-    else if (/^\/[0-7]$/.test(m)) {
+    else if (/^\/[0-7]m?$/.test(m)) {
       modrm = "digit";
       digit = Number(m[1]);
+      memOnly = m.length === 3;
     } else {
       modrm = "exact";
       digit = parseInt(m, 16);
     }
   }
   if (t.length > 0) throw new Error(`bad encoding "${d.enc}"`);
-  return { map, ops, pfx, modrm, digit };
+  return { map, ops, pfx, modrm, digit, memOnly };
 }
 
 function _hexU16(a: number[]): string {
@@ -124,6 +128,29 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     if (k < 0) k = list.push(s) - 1;
     return k;
   };
+  // Put row `row` at arr[idx]: a plain entry, or into the ModRM group there (made if needed).
+  const place = (arr: number[], idx: number, e: ParsedEnc, row: number, enc: string) => {
+    let cur = arr[idx];
+    if (e.modrm !== "digit" && e.modrm !== "exact") {
+      if (cur & (GROUP | PREFIX)) throw new Error(`row ${enc} collides with a node`);
+      arr[idx] = row + 1; // a later row overrides an earlier one (90 NOP over 90+r XCHG)
+      return;
+    }
+    if (!(cur & GROUP)) {
+      if (cur !== 0) throw new Error(`group opcode ${enc} collides with a row`);
+      const n = groups.length / 72;
+      for (let k = 0; k < 72; k++) groups.push(0);
+      cur = arr[idx] = GROUP | n;
+    }
+    const g = (cur & 0xfff) * 72;
+    if (e.modrm === "digit") {
+      groups[g + e.digit] = row + 1;
+      if (!e.memOnly) { for (let rm = 0; rm < 8; rm++) groups[g + 8 + e.digit * 8 + rm] = row + 1; }
+    } else {
+      if (e.digit < 0xc0) throw new Error(`exact ModRM ${enc} must be a register form`);
+      groups[g + 8 + (e.digit & 0x3f)] = row + 1;
+    }
+  };
   defs.forEach((d, row) => {
     const e = parseEnc(d);
     const toks = d.form === "" ? [] : d.form.split(",");
@@ -145,7 +172,7 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
         if (name !== "" && attr & Attr.BYTE) name += "8";
         else if (name !== "" && attr & Attr.WIDE) name += w === 0 ? "" : String(8 << w);
         if (name !== "" && eop !== undefined) name += form;
-        const none = (attr & Attr.WIDE && w === 0) || (eop === "M" && form === "r");
+        const none = (attr & Attr.WIDE && w === 0) || (eop?.[0] === "M" && form === "r");
         rowH.push(none ? 0 : intern(handlers, name));
       }
     }
@@ -153,35 +180,21 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     rowFu.push(d.fu);
     for (const op of e.ops) {
       const slot = e.map * 256 + op;
+      if (e.pfx === 0) {
+        place(opmap, slot, e, row, d.enc);
+        continue;
+      }
+      // A mandatory prefix: a node whose slots start as the unprefixed entry; a prefixed
+      // group gets a group of its own, so the unprefixed rows do not leak into it.
       let cur = opmap[slot];
-      if (e.pfx !== 0) {
-        if (!(cur & PREFIX)) {
-          const n = pfxNodes.length / 4;
-          pfxNodes.push(cur, cur, cur, cur);
-          cur = opmap[slot] = PREFIX | n;
-        }
-        pfxNodes[(cur & 0xfff) * 4 + e.pfx] = row + 1;
-        continue;
+      if (!(cur & PREFIX)) {
+        const n = pfxNodes.length / 4;
+        pfxNodes.push(cur, cur, cur, cur);
+        cur = opmap[slot] = PREFIX | n;
       }
-      if (e.modrm === "digit" || e.modrm === "exact") {
-        if (!(cur & GROUP)) {
-          if (cur !== 0) throw new Error(`group opcode ${d.enc} collides with a row`);
-          const n = groups.length / 72;
-          for (let k = 0; k < 72; k++) groups.push(0);
-          cur = opmap[slot] = GROUP | n;
-        }
-        const g = (cur & 0xfff) * 72;
-        if (e.modrm === "digit") {
-          groups[g + e.digit] = row + 1;
-          for (let rm = 0; rm < 8; rm++) groups[g + 8 + e.digit * 8 + rm] = row + 1;
-        } else {
-          if (e.digit < 0xc0) throw new Error(`exact ModRM ${d.enc} must be a register form`);
-          groups[g + 8 + (e.digit & 0x3f)] = row + 1;
-        }
-        continue;
-      }
-      if (cur & (GROUP | PREFIX)) throw new Error(`row ${d.enc} collides with a node`);
-      opmap[slot] = row + 1; // a later row overrides an earlier one (90 NOP over 90+r XCHG)
+      const ps = (cur & 0xfff) * 4 + e.pfx;
+      if (e.modrm === "digit" && pfxNodes[ps] === pfxNodes[(cur & 0xfff) * 4]) pfxNodes[ps] = 0;
+      place(pfxNodes, ps, e, row, d.enc);
     }
   });
   const q = (s: string) => JSON.stringify(s);

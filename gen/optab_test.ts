@@ -25,8 +25,23 @@ const _d = (enc: string, form = ""): OpDef => ({
 Deno.test("encoding grammar", () => {
   assertEquals(parseEnc(_d("0F 80+cc")).ops.length, 16);
   assertEquals(parseEnc(_d("58+r")).ops, [0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f]);
-  assertEquals(parseEnc(_d("F3 90")), { map: 0, ops: [0x90], pfx: 2, modrm: "none", digit: 0 });
-  assertEquals(parseEnc(_d("0F 01 C8")), { map: 1, ops: [1], pfx: 0, modrm: "exact", digit: 0xc8 });
+  assertEquals(parseEnc(_d("F3 90")), {
+    map: 0,
+    ops: [0x90],
+    pfx: 2,
+    modrm: "none",
+    digit: 0,
+    memOnly: false,
+  });
+  assertEquals(parseEnc(_d("0F 01 C8")), {
+    map: 1,
+    ops: [1],
+    pfx: 0,
+    modrm: "exact",
+    digit: 0xc8,
+    memOnly: false,
+  });
+  assertEquals(parseEnc(_d("66 0F C7 /6m")).memOnly, true);
   assertEquals(parseEnc(_d("FF /6")).digit, 6);
   throws(() => parseEnc(_d("00 /r 12")), /bad encoding/);
   throws(() => renderOptab([_d("00 /r", "Qq")]), /unknown operand kind "Qq"/);

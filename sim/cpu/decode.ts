@@ -137,7 +137,7 @@ function _memory(i: Insn, mod: number, rm: number): void {
   if (i.asz === 2) {
     if (mod === 0 && rm === 6) {
       i.posDisp = _pos - _start;
-      i.disp = _imm(2);
+      i.disp = (_imm(2) << 16) >> 16;
     } else {
       i.base = _BASE16[rm] * 2;
       i.index = _INDEX16[rm] < 0 ? ZERO_LANE : _INDEX16[rm] * 2;
@@ -223,8 +223,11 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.opc = map * 256 + b;
   let e = OPMAP[i.opc];
   if (e & PREFIX) {
+    // F3/F2 select their slot when the node defines one; else 66 selects its slot.
     const n = (e & 0xfff) * 4;
-    e = PREFIXES[n + (lastRep === P_REP ? 2 : lastRep === P_REPNE ? 3 : i.pfx & P_OSIZE ? 1 : 0)];
+    const rep = lastRep === P_REP ? 2 : lastRep === P_REPNE ? 3 : 0;
+    if (rep !== 0 && PREFIXES[n + rep] !== PREFIXES[n]) e = PREFIXES[n + rep];
+    else e = PREFIXES[n + (i.pfx & P_OSIZE ? 1 : 0)];
   }
   let modrm = -1;
   if (e & GROUP) {
@@ -241,7 +244,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.attr = attr;
   i.sub = ROW_SUB[row];
   if (mode === 64 && attr & Attr.I64) return _finish(i, DEC_INVALID);
-  if (attr & Attr.NO66 && i.pfx & P_OSIZE) return _finish(i, DEC_INVALID);
+  if (attr & Attr.NP && i.pfx & (P_OSIZE | P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
+  if (attr & Attr.NOREP && i.pfx & (P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
   const rex = i.rex;
   let osz: number;
   if (mode === 64) {
@@ -268,10 +272,13 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
       case Opk.Eb:
       case Opk.Ew:
       case Opk.Ev:
-      case Opk.M: {
+      case Opk.Ey:
+      case Opk.M:
+      case Opk.Mq: {
+        if (op === Opk.Ey) osz = mode === 64 ? 8 : 4;
         const size = op === Opk.Eb ? 1 : op === Opk.Ew ? 2 : osz;
         if (mod === 3) {
-          if (op === Opk.M) return _finish(i, DEC_INVALID);
+          if (op === Opk.M || op === Opk.Mq) return _finish(i, DEC_INVALID);
           i.rm = rmf | ((rex & 1) << 3);
           i.rmX = laneOf(i.rm, size, rex);
         } else {
@@ -280,6 +287,11 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
         }
         break;
       }
+      case Opk.Gy:
+        osz = mode === 64 ? 8 : 4;
+        i.reg = regf | ((rex & 4) << 1);
+        i.regX = laneOf(i.reg, osz, rex);
+        break;
       case Opk.Gb:
       case Opk.Gw:
       case Opk.Gv:

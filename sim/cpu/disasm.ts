@@ -93,8 +93,18 @@ export function formatInsn(i: Insn, ip = 0): string {
       case Opk.Eb:
       case Opk.Ew:
       case Opk.Ev:
-      case Opk.M: {
-        const size = op === Opk.Eb ? 1 : op === Opk.Ew ? 2 : op === Opk.M ? 0 : osz;
+      case Opk.Ey:
+      case Opk.M:
+      case Opk.Mq: {
+        const size = op === Opk.Eb
+          ? 1
+          : op === Opk.Ew
+          ? 2
+          : op === Opk.M
+          ? 0
+          : op === Opk.Mq
+          ? 8
+          : osz;
         ops.push(i.rm >= 0 ? regName(i.rm, size, i.rex) : _mem(i, ip, size));
         break;
       }
@@ -105,6 +115,7 @@ export function formatInsn(i: Insn, ip = 0): string {
         ops.push(regName(i.reg, 2));
         break;
       case Opk.Gv:
+      case Opk.Gy:
       case Opk.Zv:
         ops.push(regName(i.reg, osz));
         break;
@@ -184,6 +195,16 @@ export function formatInsn(i: Insn, ip = 0): string {
   if (i.pfx & P_REP && (i.opc & 0xfc) === 0x6c) pfx += "rep ";
   else if (i.pfx & P_REPNE && (i.opc & 0xfc) === 0x6c) pfx += "repne ";
   const m = _mnemonic(i);
+  // F2 on a near branch is MPX's BND prefix (iced-x86 leaves it off JMP rel8); F3 on RET is
+  // printed as REP; F2/F3 on a locked or XCHG memory operand, and F3 on a MOV store, are the
+  // HLE hints XACQUIRE/XRELEASE.
+  if (i.pfx & P_REPNE && /^(j(?!e?cxz)|call|ret)/.test(m) && i.opc !== 0xeb) pfx += "bnd ";
+  if (i.pfx & P_REP && i.opc === 0xc3) pfx += "rep ";
+  const hle = i.rm < 0 && i.modrm >= 0 && (i.pfx & P_LOCK || i.opc === 0x86 || i.opc === 0x87);
+  const store = i.rm < 0 && i.modrm >= 0 &&
+    (i.opc === 0x88 || i.opc === 0x89 || i.opc === 0xc6 || i.opc === 0xc7);
+  if (hle && i.pfx & P_REPNE) pfx = "xacquire " + pfx;
+  else if ((hle || store) && i.pfx & P_REP) pfx = "xrelease " + pfx;
   const op0 = ROW_OPS[i.row * 3], op1 = ROW_OPS[i.row * 3 + 1];
   // Size prefixes the operands do not show are printed as data16/data32, addr16/addr32.
   const implicit = op0 === Opk.NONE || op0 === Opk.Jb || op0 === Opk.Jz || op0 === Opk.Iw ||

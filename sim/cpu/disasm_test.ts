@@ -15,7 +15,7 @@ function _lcg(seed: number): () => number {
   };
 }
 
-const _PREFIXES = [[], [0x66], [0x67], [0x26], [0xf0], [0x66, 0x67]];
+const _PREFIXES = [[], [0x66], [0x67], [0x26], [0xf0], [0x66, 0x67], [0xf3], [0xf2]];
 
 /** Every row, with several prefix sets and ModRM forms, in 16- and 32-bit mode. */
 function* _encodings(): Generator<{ mode: number; bytes: Uint8Array }> {
@@ -33,6 +33,7 @@ function* _encodings(): Generator<{ mode: number; bytes: Uint8Array }> {
           else if (e.modrm !== "none") {
             let m = rnd();
             if (t === 0) m |= 0xc0;
+            if (e.memOnly && m >= 0xc0) m &= 0x7f;
             if (e.modrm === "digit") m = (m & 0xc7) | (e.digit << 3);
             b.push(m);
           }
@@ -59,7 +60,9 @@ Deno.test("decoder and formatter agree with iced-x86 on every row", () => {
       bytes.slice(0, Math.max(insn.len, ref.length)),
       (x) => x.toString(16).padStart(2, "0"),
     ).join(" ");
-    if (ref.isInvalid) {
+    // The modeled host is Intel: SSE4a (AMD's EXTRQ/INSERTQ at 66/F2 0F 78-79) is #UD there.
+    const amdOnly = !ref.isInvalid && /^(extrq|insertq)/.test(f.format(ref));
+    if (ref.isInvalid || amdOnly) {
       if (st === DEC_OK) bad.push(`${mode} ${hex}: iced invalid, we ${formatInsn(insn, 0x1000)}`);
     } else if (st !== DEC_OK) {
       bad.push(`${mode} ${hex}: iced ${f.format(ref)}, we status ${st}`);

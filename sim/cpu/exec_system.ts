@@ -25,7 +25,7 @@ import { Field } from "./fields.ts";
 import type { Handler, Insn } from "./insn.ts";
 import { refreshMode } from "./mode.ts";
 import { IF, VM } from "./operands.ts";
-import { type CpuState, CS, dead, FS, GS, raise } from "./state.ts";
+import { type CpuState, CS, dead, FS, GS, raise, ZERO_LANE } from "./state.ts";
 
 const _CR4_TSD = 1 << 2, _CR4_DE = 1 << 3, _CR4_PAE = 1 << 5, _CR4_PCIDE = 1 << 17;
 const _CR4_OSXSAVE = 1 << 18, _CR4_SMXE = 1 << 14;
@@ -63,19 +63,48 @@ function _exitInsn(c: CpuState, i: Insn): void {
     case 13: // INVD
       if (c.cpl > 0) _gp0(c);
       break;
-    case 20: // VMLAUNCH, VMRESUME, VMXOFF: #UD outside protected mode or in compatibility mode
+    case 20: // VMLAUNCH, VMRESUME, VMXOFF
     case 24:
-    case 26: {
-      const lma = c.lo(Field.EFER) & _EFER_LMA;
-      if (!_pe(c) || c.flags & VM || (lma && !(c.segAr[CS] & 0x2000))) raise(c, 6);
+    case 26:
+      _vmxMode(c);
       break;
-    }
     case 55: // XSETBV
       if (!(c.lo(Field.CR4) & _CR4_OSXSAVE)) raise(c, 6);
       if (c.cpl > 0) _gp0(c);
       break;
   }
   vmexit(c, i.sub, 0, i.len);
+}
+
+/** #UD for VMX instructions outside protected mode, in virtual-8086 or compatibility mode. */
+function _vmxMode(c: CpuState): void {
+  const lma = c.lo(Field.EFER) & _EFER_LMA;
+  if (!_pe(c) || c.flags & VM || (lma && !(c.segAr[CS] & 0x2000))) raise(c, 6);
+}
+
+/**
+ * Instruction information of a memory operand (SDM vol. 3 table 27-13/27-14): scaling 1:0,
+ * address size 9:7, segment 17:15, index 21:18 and invalid 22, base 26:23 and invalid 27;
+ * bits the SDM leaves undefined are 0.
+ */
+function _memInfo(i: Insn): number {
+  const noIndex = i.index === ZERO_LANE, noBase = i.base === ZERO_LANE;
+  return (noIndex ? 1 << 22 : (i.scale | ((i.index >> 1) << 18))) |
+    ((i.asz === 2 ? 0 : i.asz === 4 ? 1 : 2) << 7) | (i.seg << 15) |
+    (noBase ? 1 << 27 : (i.base >> 1) << 23);
+}
+
+/** VMCLEAR, VMPTRLD, VMPTRST, VMXON: exit with the displacement as qualification (§27.2.1). */
+function _vmxMem(c: CpuState, i: Insn): void {
+  _vmxMode(c);
+  vmexit(c, i.sub, i.disp, i.len, _memInfo(i), 0, i.disp >> 31);
+}
+
+/** VMREAD, VMWRITE: reg2 (bits 31:28) is the field-encoding register; reg1 (6:3) a register operand. */
+function _vmxRW(c: CpuState, i: Insn, mem: boolean): void {
+  _vmxMode(c);
+  const info = (mem ? _memInfo(i) : (1 << 10) | (i.rm << 3)) | (i.reg << 28);
+  vmexit(c, i.sub, mem ? i.disp : 0, i.len, info >>> 0, 0, mem ? i.disp >> 31 : 0);
 }
 
 function _monitor(c: CpuState, i: Insn): void {
@@ -236,4 +265,7 @@ export const SYSTEM_HANDLERS: Record<string, Handler> = {
   movRD: (c, i) => _movDR(c, i, false),
   movDR: (c, i) => _movDR(c, i, true),
   ud: (c) => raise(c, 6),
+  vmxMemm: _vmxMem,
+  vmxRWr: (c, i) => _vmxRW(c, i, false),
+  vmxRWm: (c, i) => _vmxRW(c, i, true),
 };

@@ -133,3 +133,26 @@ Deno.test("CLI, STI, CLC, STC, CMC, CLD, STD", () => {
   assertEquals(num(d, Field.RFLAGS), 0x2);
   assertEquals(_exit(_cpu("fb", _RING3))[3], _GPC);
 });
+
+Deno.test("VMX instructions with operands exit with the displacement and instruction information", () => {
+  const info = (c: Cpu) => [num(c, Field.EXIT_INSTR_INFO), c.getField(Field.EXIT_QUALIFICATION)];
+  const ld = _cpu("0f c7 35 78 56 34 12");
+  assertEquals(_exit(ld), [21, 0x12345678, 7, 0, 0x1000]);
+  assertEquals(info(ld), [0x08418080, 0x12345678n]);
+  const cl = _cpu("66 0f c7 74 9d f0");
+  assertEquals(_exit(cl)[0], 19);
+  assertEquals(info(cl), [0x028d0082, 0xffff_ffff_ffff_fff0n]);
+  const rd = _cpu("0f 78 c8");
+  assertEquals(_exit(rd), [23, 0, 3, 0, 0x1000]);
+  assertEquals(info(rd), [0x10000400, 0n]);
+  const wr = _cpu("0f 79 08");
+  assertEquals(_exit(wr), [25, 0, 3, 0, 0x1000]);
+  assertEquals(info(wr), [0x10418080, 0n]);
+  assertEquals(_exit(_cpu("f3 0f c7 30", [[Field.CR0, 0x30n]])), [0, 0, 0, _UD, 0x1000]);
+  assertEquals(_exit(_cpu("0f 01 d4")), [0, 0, 0, _UD, 0x1000]);
+  const rdrand = _cpu("0f c7 f0");
+  assertEquals([rdrand.run(1), rdrand.deadMessage], [
+    RunStatus.DEAD,
+    "unimplemented instruction 0f c7 f0 at 0x1000",
+  ]);
+});

@@ -68,8 +68,8 @@ export const INTR_VALID = 0x80000000;
 export const INTR_HAS_CODE = 0x800;
 
 /**
- * Record a VM exit and leave the hot path. `qual` fits in 32 bits here (all
- * qualifications this CPU produces do); `ilen` and `iinfo` per §27.2.5;
+ * Record a VM exit and leave the hot path. `qual` and `qualHi` are the low
+ * and high halves of the qualification; `ilen` and `iinfo` per §27.2.5;
  * `intr` is the exit interruption information (0: invalid).
  */
 export function vmexit(
@@ -79,9 +79,10 @@ export function vmexit(
   ilen: number,
   iinfo = 0,
   intr = 0,
+  qualHi = 0,
 ): never {
   c.setWide(Field.EXIT_REASON, reason, 0);
-  c.setWide(Field.EXIT_QUALIFICATION, qual >>> 0, 0);
+  c.setWide(Field.EXIT_QUALIFICATION, qual >>> 0, qualHi);
   c.setWide(Field.EXIT_INSTR_LEN, ilen, 0);
   c.setWide(Field.EXIT_INSTR_INFO, iinfo, 0);
   c.setWide(Field.EXIT_INTR_INFO, intr, 0);

@@ -45,6 +45,11 @@
  *   26 VMXOFF, 55 XSETBV, 11 GETSEC, 36 MWAIT, 39 MONITOR, 31 RDMSR,
  *   32 WRMSR (all MSRs but EFER, STAR, LSTAR, CSTAR, SFMASK, FS.base,
  *   GS.base, KernelGSbase, which execute): 0; the instruction's length; 0.
+ * - 19 VMCLEAR, 21 VMPTRLD, 22 VMPTRST, 27 VMXON, 23 VMREAD, 25 VMWRITE:
+ *   the memory operand's displacement, sign-extended (0 for a register
+ *   operand); length; information per table 27-13/27-14 (scaling, address
+ *   size, segment, index, base and their invalid bits; VMREAD/VMWRITE: bit
+ *   10 register form, reg1 in 6:3, reg2 in 31:28; undefined bits 0).
  * - 28 MOV to CR0/CR4 changing a host-owned bit (CRn_MASK) away from its
  *   shadow: CR number | GPR << 8 (access type 0); length; 0.
  * - 29 MOV DR: DR number | 0x10 for MOV from DR | GPR << 8; length; 0.

@@ -23,6 +23,8 @@ export enum Opk {
   Gv,
   /** ModRM r/m that must be memory (no size: LEA). */
   M,
+  /** ModRM r/m that must be memory, 64-bit operand (VMPTRLD and friends). */
+  Mq,
   /** Immediate byte. */
   Ib,
   /** Immediate byte sign-extended to the operand size. */
@@ -63,6 +65,10 @@ export enum Opk {
   Cy,
   /** Debug register in ModRM reg. */
   Dy,
+  /** ModRM r/m, 32 bits (64 in 64-bit mode): VMREAD, VMWRITE. */
+  Ey,
+  /** ModRM reg, 32 bits (64 in 64-bit mode). */
+  Gy,
   /** String source DS:rSI, byte (OUTS). */
   Xb,
   /** String source DS:rSI, operand size. */
@@ -95,10 +101,12 @@ export enum Attr {
   MODRM = 1 << 7,
   /** Operand-size attribute is the address size (LOOP, JCXZ count register). */
   ASIZE = 1 << 8,
-  /** The 66 prefix makes it invalid (#UD): GETSEC, the 0F 01 register forms. */
-  NO66 = 1 << 9,
+  /** "NP" in the SDM: a 66, F2 or F3 prefix makes it invalid (#UD). */
+  NP = 1 << 9,
   /** Runs as a block of its own, so `retired` is exact when it executes (RDTSC). */
   ALONE = 1 << 10,
+  /** An F2 or F3 prefix makes it invalid (#UD): VMCLEAR, whose mandatory prefix is 66. */
+  NOREP = 1 << 11,
 }
 
 /** RFLAGS carry flag. */
