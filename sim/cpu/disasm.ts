@@ -8,7 +8,6 @@
  */
 
 import { MNEMONICS, ROW_MNEM, ROW_OPS } from "./_optab.ts";
-import { CC_NAMES as _CC } from "./defs.ts";
 import { type Insn, P_ASIZE, P_LOCK, P_OSIZE, P_REP, P_REPNE } from "./insn.ts";
 import { Attr, Opk } from "./operands.ts";
 import { DS, SS, ZERO_LANE } from "./state.ts";
@@ -221,6 +220,3 @@ export function formatInsn(i: Insn, ip = 0): string {
   const short = op0 === Opk.Jb && (m === "jmp" || m[0] === "j" && m !== "jcxz" && m !== "jecxz");
   return pfx + m + (short ? " short" : "") + (ops.length > 0 ? " " + ops.join(",") : "");
 }
-
-/** Condition-code names (re-exported for vector files). */
-export const CC_NAMES: readonly string[] = _CC;
