@@ -10,7 +10,7 @@ import { DevSegment, DevVmx } from "./dev/mod.ts";
 import { NameSpace } from "./ns/mod.ts";
 import type { Dev, Syscalls } from "./ns/mod.ts";
 import { restoreKernel, snapshotKernel } from "./snapshot.ts";
-import { HOST, statenames } from "./vmx/mod.ts";
+import { checkVcpuOptions, HOST, statenames } from "./vmx/mod.ts";
 
 /** The simulator's version, recorded in traces. */
 export const SIMULATOR_VERSION = "0.1.0";
@@ -61,6 +61,7 @@ export class Kernel {
       quantum: options.quantum ?? 1_000_000,
       waitBudget: options.waitBudget ?? 100_000_000,
     };
+    checkVcpuOptions(this.options);
     ({ segment: this.#segment, vmx: this.#vmx, devices: this.#devices } = this.#build());
   }
 

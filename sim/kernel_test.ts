@@ -1,4 +1,4 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, throws } from "node:assert/strict";
 import { Kernel, ORDWR } from "./mod.ts";
 import { b } from "./testdata/session.ts";
 
@@ -29,4 +29,9 @@ Deno.test("annotations: nothing before a vCPU exists, then what changed, an empt
   const k2 = new Kernel({ quantum: 3 });
   k2.restore(snap);
   deepEqual(k2.annotate(), {});
+});
+
+Deno.test("Kernel refuses a quantum or waitBudget that is not a positive instruction count", () => {
+  throws(() => new Kernel({ quantum: 0 }), /^RangeError: quantum 0 is not a positive/);
+  throws(() => new Kernel({ waitBudget: 1.5 }), /^RangeError: waitBudget 1.5 is not/);
 });

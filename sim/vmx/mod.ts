@@ -9,7 +9,14 @@
  * @module
  */
 
-export { statenames, type VcpuOptions, Vmx, type VmxKproc, VmxState } from "./vcpu.ts";
+export {
+  checkVcpuOptions,
+  statenames,
+  type VcpuOptions,
+  Vmx,
+  type VmxKproc,
+  VmxState,
+} from "./vcpu.ts";
 export { type MemPiece, type SegAttach, type SegmentRef, VmMemMap } from "./meminfo.ts";
 export { cmdgetregs, type GuestReg, guestregs, setregs } from "./guestregs.ts";
 export { eventparse, type VmIntr } from "./eventparse.ts";

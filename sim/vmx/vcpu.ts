@@ -83,6 +83,16 @@ const _VALID = 0x80000000;
 /** devvmx's per-channel text buffer (AUXSIZE): map text is cut to fit it. */
 const _AUXSIZE = 4096;
 
+/** Throw RangeError unless `quantum` and `waitBudget` are positive instruction counts. */
+export function checkVcpuOptions(opts: VcpuOptions): void {
+  for (const name of ["quantum", "waitBudget"] as const) {
+    const n = opts[name];
+    if (!Number.isSafeInteger(n) || n < 1) {
+      throw new RangeError(`${name} ${n} is not a positive instruction count`);
+    }
+  }
+}
+
 /** Returned by a command that must wait for a later runcmd (CMDFPOSTP). */
 const _POSTPONE: unique symbol = Symbol("postpone");
 
@@ -120,12 +130,7 @@ export class Vmx {
 
   /** Create and start vCPU `index` (vmxnew + vmxstart + vmcsinit). */
   constructor(index: number, opts: VcpuOptions) {
-    if (!Number.isSafeInteger(opts.quantum) || opts.quantum < 1) {
-      throw new RangeError(`quantum ${opts.quantum} is not a positive instruction count`);
-    }
-    if (!Number.isSafeInteger(opts.waitBudget) || opts.waitBudget < 1) {
-      throw new RangeError(`waitBudget ${opts.waitBudget} is not a positive instruction count`);
-    }
+    checkVcpuOptions(opts);
     this.index = index;
     this.#opts = opts;
     this.mem = new VmMemMap();
