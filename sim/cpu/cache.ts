@@ -12,12 +12,12 @@
  * @module
  */
 
-import { EPT_EXEC, type EptEntry, type GuestRam, PAGE_SIZE } from "./bus.ts";
+import { type GuestRam, PAGE_SIZE } from "./bus.ts";
 import { type CodeSource, decode } from "./decode.ts";
 import type { BlockFn } from "./jit.ts";
 import { HANDLERS } from "./handlers.ts";
 import { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, Insn } from "./insn.ts";
-import { ACC_FETCH, translate } from "./mem.ts";
+import { fetchRam } from "./mem.ts";
 import { Attr } from "./operands.ts";
 import { markCode } from "./smc.ts";
 import { type CpuState, CS, dead, hexPc, raise } from "./state.ts";
@@ -84,7 +84,8 @@ class _Fetcher implements CodeSource {
   c: CpuState;
   first = true;
   page = -1;
-  entry: EptEntry | undefined = undefined;
+  ram: GuestRam | undefined = undefined;
+  off = 0;
   rams: GuestRam[] = [];
   pages: number[] = [];
 
@@ -99,29 +100,23 @@ class _Fetcher implements CodeSource {
       return -1;
     }
     const lin = (c.segBase[CS] + off) >>> 0;
-    const page = Math.floor(lin / PAGE_SIZE);
+    const page = lin >>> 12;
     if (page !== this.page) {
-      let e: EptEntry | undefined;
-      if (this.first) e = translate(c, lin, ACC_FETCH);
-      else {
-        if (c.paging) return -1;
-        e = c.mem.lookupPage(page);
-        if (e === undefined || !(e.attr & EPT_EXEC) || (e.attr & 7) === 6) return -1;
-      }
+      const ram = fetchRam(c, lin, !this.first);
+      if (ram === undefined) return -1;
       this.page = page;
-      this.entry = e;
-      const rp = Math.floor(e.offset / PAGE_SIZE);
-      if (!this.rams.some((r, k) => r === e.ram && this.pages[k] === rp)) {
-        this.rams.push(e.ram);
+      this.ram = ram;
+      this.off = c.fetchOff;
+      const rp = Math.floor(this.off / PAGE_SIZE);
+      if (!this.rams.some((r, k) => r === ram && this.pages[k] === rp)) {
+        this.rams.push(ram);
         this.pages.push(rp);
       }
     }
-    const e = this.entry!;
-    const at = e.offset + (lin & 0xfff);
-    if (markCode(e.ram, at, 1)) {
-      c.tlbW.flush();
-    }
-    return e.ram.bytes[at];
+    const ram = this.ram!;
+    const at = this.off + (lin & 0xfff);
+    if (markCode(ram, at, 1)) c.tlbW.flush();
+    return ram.bytes[at];
   }
 }
 

@@ -60,3 +60,34 @@ Deno.test("fetch beyond the CS limit is #GP(0) on the instruction that needs it"
     2,
   ]);
 });
+
+Deno.test("an instruction running into a misconfigured page ends the block; it exits when it runs", () => {
+  const { cpu, map } = cpuWith("90 b8 01 00 00 00", 0x1ffe);
+  map.attr[2] = 7 | (2 << 3);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals([
+    num(cpu, Field.EXIT_REASON),
+    num(cpu, Field.GUEST_PHYSICAL),
+    num(cpu, Field.RIP),
+    cpu.retired,
+  ], [
+    49,
+    0x2000,
+    0x1fff,
+    1,
+  ]);
+});
+
+Deno.test("code fetches go through the fetch TLB: decoding again after a store needs no EPT walk", () => {
+  const { cpu, map } = cpuWith("c6 05 0c 10 00 00 02 eb 00 b8 01 00 00 00 f4");
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  const walks = map.lookups;
+  cpu.setField(Field.RIP, 0x1009n);
+  map.ram.noteWrite(0x100a, 1);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.RAX), map.lookups], [0x20001, walks]);
+  cpu.flushTlb();
+  cpu.setField(Field.RIP, 0x1009n);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals(map.lookups, walks + 1);
+});

@@ -4,9 +4,16 @@
  * Formulas follow the flag definitions of SDM vol. 1 §3.4.3 and the
  * per-instruction flag effects of vol. 2.
  *
- * `fop` packs kind << 2 | width index (0: 8, 1: 16, 2: 32 bits); 0 means
- * `flags` already holds every bit. Operands and result are stored cut to the
- * width (8/16-bit values non-negative, 32-bit values as int32).
+ * `fop` packs kind << 2 | width index (0: 8, 1: 16, 2: 32, 3: 64 bits); 0
+ * means `flags` already holds every bit. Operands and result are stored cut
+ * to the width (8/16-bit values non-negative, 32-bit values as int32).
+ *
+ * 64-bit operations (width index 3) store the HIGH halves in `fa`, `fb` and
+ * `fres`, with the carry or borrow out of the low half folded into the kind
+ * (ADD becomes ADC, SUB becomes SBB, INC/DEC take it as `fb`), so CF, OF and
+ * SF come out of the same formulas as for 32 bits. What depends on the low
+ * half is computed at once and kept in `flags`: PF (low byte), AF (bit 4)
+ * and ZF meaning "the low half is zero" (see `lazy64`).
  *
  * @module
  */
@@ -24,10 +31,12 @@ export const K_SUB = 3 << 2;
 export const K_SBB = 4 << 2;
 /** Lazy kind: logical result (CF = OF = 0, AF = 0). */
 export const K_LOGIC = 5 << 2;
-/** Lazy kind: INC (a + 1; CF kept in `flags`). */
+/** Lazy kind: INC (a + b, b = 1; CF kept in `flags`). */
 export const K_INC = 6 << 2;
-/** Lazy kind: DEC (a - 1; CF kept in `flags`). */
+/** Lazy kind: DEC (a - b, b = 1; CF kept in `flags`). */
 export const K_DEC = 7 << 2;
+/** Width index of 64-bit operations (high halves stored, see the module doc). */
+export const W64 = 3;
 
 /** Parity flag by low result byte (PF set when the count of 1 bits is even). */
 export const PARITY: Uint8Array = (() => {
@@ -41,6 +50,8 @@ export const PARITY: Uint8Array = (() => {
 })();
 
 const _SHIFT = [7, 15, 31, 31];
+// Bits `flags` supplies for a 64-bit lazy operation.
+const _LOW = PF | AF | ZF;
 
 /** CF of the current state. */
 export function getCF(c: CpuState): number {
@@ -65,7 +76,9 @@ export function getCF(c: CpuState): number {
 
 /** ZF of the current state. */
 export function getZF(c: CpuState): number {
-  return c.fop === 0 ? c.flags & ZF : c.fres === 0 ? ZF : 0;
+  if (c.fop === 0) return c.flags & ZF;
+  if (c.fres !== 0) return 0;
+  return (c.fop & 3) === W64 ? c.flags & ZF : ZF;
 }
 
 /** SF of the current state. */
@@ -87,7 +100,7 @@ export function getOF(c: CpuState): number {
 
 /** PF of the current state. */
 export function getPF(c: CpuState): number {
-  return c.fop === 0 ? c.flags & PF : PARITY[c.fres & 0xff];
+  return c.fop === 0 || (c.fop & 3) === W64 ? c.flags & PF : PARITY[c.fres & 0xff];
 }
 
 /** AF of the current state. */
@@ -95,6 +108,7 @@ export function getAF(c: CpuState): number {
   const k = c.fop >> 2;
   if (k === 0) return c.flags & AF;
   if (k === 5) return 0;
+  if ((c.fop & 3) === W64) return c.flags & AF;
   return (c.fa ^ c.fb ^ c.fres) & AF;
 }
 
@@ -113,6 +127,35 @@ export function settleFlags(c: CpuState): void {
 /** Make CF in `flags` valid before INC/DEC, which keep it. */
 export function keepCF(c: CpuState): void {
   if (c.fop !== 0) c.flags = (c.flags & ~ARITH) | getCF(c);
+}
+
+/**
+ * Record a 64-bit operation lazily: `kind` (with the low half's carry or
+ * borrow already folded in) on high halves `ah`, `bh` giving `rh`; `al`,
+ * `bl`, `rl` are the low halves, from which PF, AF and "low half zero" are
+ * kept in `flags` now. For K_LOGIC pass `al = bl = 0`: AF is 0 anyway.
+ */
+export function lazy64(
+  c: CpuState,
+  kind: number,
+  ah: number,
+  bh: number,
+  rh: number,
+  al: number,
+  bl: number,
+  rl: number,
+): void {
+  c.flags = (c.flags & ~_LOW) | PARITY[rl & 0xff] | ((al ^ bl ^ rl) & AF) | (rl === 0 ? ZF : 0);
+  c.fa = ah;
+  c.fb = bh;
+  c.fres = rh;
+  c.fop = kind | W64;
+}
+
+/** Replace the arithmetic flags by `f` (bits outside ARITH ignored), leaving the lazy state. */
+export function setArith(c: CpuState, f: number): void {
+  c.flags = (getFlags(c) & ~ARITH) | (f & ARITH);
+  c.fop = 0;
 }
 
 /** Evaluate condition code `cc` (SDM vol. 2 appendix B.1, Jcc encodings). */

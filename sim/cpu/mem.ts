@@ -66,19 +66,48 @@ export function translate(c: CpuState, lin: number, acc: number): EptEntry {
   if (c.paging) dead(c, "unimplemented paging");
   const gpa = lin;
   const e = c.mem.lookupPage(Math.floor(gpa / PAGE_SIZE));
-  const perm = e === undefined ? 0 : e.attr & 7;
-  if (perm !== 0) {
-    const mt = (e!.attr >> 3) & 7;
-    if (perm === EPT_WRITE || perm === (EPT_WRITE | EPT_EXEC) || mt === 2 || mt === 3 || mt === 7) {
-      c.setWide(Field.GUEST_PHYSICAL, gpa >>> 0, 0);
-      vmexit(c, EXIT_EPT_MISCONFIG, 0, 0);
-    }
-    const need = acc === ACC_FETCH ? EPT_EXEC : acc === ACC_READ ? EPT_READ : EPT_READ | EPT_WRITE;
-    if ((perm & need) === need) return e!;
-  }
-  c.setWide(Field.GUEST_LINEAR, lin >>> 0, 0);
+  const st = _check(e, acc);
+  if (st === _OK) return e!;
   c.setWide(Field.GUEST_PHYSICAL, gpa >>> 0, 0);
-  return vmexit(c, EXIT_EPT_VIOLATION, acc | (perm << 3) | 0x780, 0);
+  if (st === _MISCONFIG) vmexit(c, EXIT_EPT_MISCONFIG, 0, 0);
+  c.setWide(Field.GUEST_LINEAR, lin >>> 0, 0);
+  return vmexit(c, EXIT_EPT_VIOLATION, acc | ((e === undefined ? 0 : e.attr & 7) << 3) | 0x780, 0);
+}
+
+const _OK = 0, _VIOLATION = 1, _MISCONFIG = 2;
+
+// EPT misconfigurations (SDM vol. 3 §28.2.3.1: write-only or write-execute, memory types
+// 2, 3, 7) come before the permission check.
+function _check(e: EptEntry | undefined, acc: number): number {
+  const perm = e === undefined ? 0 : e.attr & 7;
+  if (perm === 0) return _VIOLATION;
+  const mt = (e!.attr >> 3) & 7;
+  if (perm === EPT_WRITE || perm === (EPT_WRITE | EPT_EXEC) || mt === 2 || mt === 3 || mt === 7) {
+    return _MISCONFIG;
+  }
+  const need = acc === ACC_FETCH ? EPT_EXEC : acc === ACC_READ ? EPT_READ : EPT_READ | EPT_WRITE;
+  return (perm & need) === need ? _OK : _VIOLATION;
+}
+
+/**
+ * Where code at linear `lin` comes from, through the fetch TLB: the RAM
+ * (and `fetchOff`, the page's offset in it). A miss translates, raising the
+ * EPT exit; with `probe` a page that cannot be fetched gives undefined instead.
+ */
+export function fetchRam(c: CpuState, lin: number, probe: boolean): GuestRam | undefined {
+  const t = c.tlbX, page = lin >>> 12, k = page & _TMASK;
+  if (t.tag[k] !== page) {
+    let e: EptEntry | undefined;
+    if (!probe) e = translate(c, lin, ACC_FETCH);
+    else {
+      if (c.paging) return undefined;
+      e = c.mem.lookupPage(page);
+      if (_check(e, ACC_FETCH) !== _OK) return undefined;
+    }
+    _fill(t, lin, e!);
+  }
+  c.fetchOff = t.off[k];
+  return t.ram[k];
 }
 
 function _fill(t: Tlb, lin: number, e: EptEntry): void {
@@ -86,6 +115,7 @@ function _fill(t: Tlb, lin: number, e: EptEntry): void {
   t.tag[k] = lin >>> 12;
   t.off[k] = e.offset;
   t.view[k] = _view(e.ram);
+  t.ram[k] = e.ram;
 }
 
 function _rdSlow(c: CpuState, lin: number, size: number, acc: number): number {

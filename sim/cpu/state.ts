@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { PhysMap } from "./bus.ts";
+import { GuestRam, type PhysMap } from "./bus.ts";
 import { Field } from "./fields.ts";
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
@@ -38,6 +38,7 @@ export const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5, LDTR = 6, TR = 7;
 export const TLB_SIZE = 256;
 
 const _NO_VIEW = new DataView(new ArrayBuffer(8));
+const _NO_RAM = new GuestRam(0);
 
 /** One kind of TLB entry (read, write or fetch): tag is the linear page number, -1 empty. */
 export class Tlb {
@@ -47,6 +48,8 @@ export class Tlb {
   readonly off: Int32Array = new Int32Array(TLB_SIZE);
   /** The RAM's bytes as a DataView. */
   readonly view: DataView[] = new Array<DataView>(TLB_SIZE).fill(_NO_VIEW);
+  /** The RAM itself (code fetches mark its pages). */
+  readonly ram: GuestRam[] = new Array<GuestRam>(TLB_SIZE).fill(_NO_RAM);
 
   /** Forget every entry. */
   flush(): void {
@@ -121,6 +124,8 @@ export class CpuState {
   readonly tlbW: Tlb = new Tlb();
   /** Fetch TLB. */
   readonly tlbX: Tlb = new Tlb();
+  /** Page offset in its RAM of the last `fetchRam` (mem.ts). */
+  fetchOff = 0;
 
   /** Why the last STOP was thrown. */
   stopKind = 0;
