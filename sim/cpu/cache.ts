@@ -42,8 +42,10 @@ export class Block {
   readonly #gens1: Uint32Array;
   readonly #page1: number;
   readonly #gen1: number;
-  /** The block that ran after this one last time (a chaining hint, checked before use). */
+  /** The blocks that ran after this one the last two times (chaining hints, checked before use). */
   succ: Block | null = null;
+  /** The other hint. */
+  succ2: Block | null = null;
   /** The cache epoch the block was decoded in. */
   epoch = 0;
   /** Whole-block runs so far, until it is compiled. */
@@ -166,17 +168,20 @@ export class CodeCache {
     if (c.paging) dead(c, "unimplemented paging");
     const phys = lin;
     if (prev !== null) {
-      const h = prev.succ;
-      if (
-        h !== null && h.phys === phys && h.mode === c.mode && h.valid() && h.epoch === this.epoch
-      ) {
-        return h;
-      }
+      // Two hints: a conditional branch alternates between its target and its fall-through.
+      const h = prev.succ, h2 = prev.succ2;
+      if (h !== null && h.phys === phys && this.#usable(h)) return h;
+      if (h2 !== null && h2.phys === phys && this.#usable(h2)) return h2;
       const b = this.#find(phys, ip);
+      prev.succ2 = h;
       prev.succ = b;
       return b;
     }
     return this.#find(phys, ip);
+  }
+
+  #usable(b: Block): boolean {
+    return b.mode === this.#c.mode && b.epoch === this.epoch && b.valid();
   }
 
   #find(phys: number, ip: number): Block {
