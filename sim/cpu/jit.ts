@@ -14,10 +14,24 @@
  */
 
 import { HANDLER_NAMES } from "./_optab.ts";
-import { readM } from "./access.ts";
-import { getCF, K_ADC, K_ADD, K_DEC, K_INC, K_LOGIC, K_SBB, K_SUB, keepCF } from "./flags.ts";
+import { push, readM } from "./access.ts";
+import {
+  getCF,
+  getOF,
+  getPF,
+  getSF,
+  getZF,
+  K_ADC,
+  K_ADD,
+  K_DEC,
+  K_INC,
+  K_LOGIC,
+  K_SBB,
+  K_SUB,
+  keepCF,
+} from "./flags.ts";
 import type { Insn } from "./insn.ts";
-import type { CpuState } from "./state.ts";
+import { type CpuState, CS, raise } from "./state.ts";
 
 /** A compiled block: runs every instruction (or stops early on `brk`) and returns how many ran. */
 export type BlockFn = (c: CpuState) => number;
@@ -56,6 +70,26 @@ function _arith(op: number, a: string, b: string, lane: number): string {
   return `{ const a = ${a}, b = ${b}; let r; ${_alu32(op)} c.fa = a; c.fb = b; c.fres = r; ${wb} }`;
 }
 
+// Condition code `cc` as an expression over the lazy-flag getters (SDM vol. 2 appendix B.1).
+function _cond(cc: number): string {
+  const t = [
+    "getOF(c) !== 0",
+    "getCF(c) !== 0",
+    "getZF(c) !== 0",
+    "(getCF(c) | getZF(c)) !== 0",
+    "getSF(c) !== 0",
+    "getPF(c) !== 0",
+    "(getSF(c) !== 0) !== (getOF(c) !== 0)",
+    "(getZF(c) !== 0 || (getSF(c) !== 0) !== (getOF(c) !== 0))",
+  ][cc >> 1];
+  return cc & 1 ? `!(${t})` : t;
+}
+
+// A near branch to `next + imm` (32-bit operand size): #GP(0) beyond the CS limit.
+function _branch(imm: number): string {
+  return `const t = (c.next + ${imm}) | 0; if (t >>> 0 > c.segLimit[${CS}]) raise(c, 13, 0);`;
+}
+
 /** Inline code for `i` (the k-th instruction), or null to call its handler. `faults`: it may fault. */
 function _inline(i: Insn, k: number): { code: string; faults: boolean } | null {
   const rm = i.rmX, reg = i.regX, imm = i.imm | 0;
@@ -92,10 +126,23 @@ function _inline(i: Insn, k: number): { code: string; faults: boolean } | null {
   return null;
 }
 
+/** Inline code for a block's last instruction that sets `next` (a branch), or null. */
+function _inlineBranch(i: Insn): string | null {
+  switch (HANDLER_NAMES[i.hid]) {
+    case "jcc32":
+      return `if (${_cond(i.sub)}) { ${_branch(i.imm)} c.next = t; }`;
+    case "jmp32":
+      return `{ ${_branch(i.imm)} c.next = t; }`;
+    case "call32":
+      return `{ ${_branch(i.imm)} push(c, 4, c.next); c.next = t; }`;
+  }
+  return null;
+}
+
 /** Compile `insns` (a whole block, decoded for IP mask `mask`). */
 export function compileBlock(insns: readonly Insn[], mask: number): BlockFn {
-  const names = ["getCF", "keepCF", "readM"];
-  const values: unknown[] = [getCF, keepCF, readM];
+  const names = ["getCF", "getOF", "getPF", "getSF", "getZF", "keepCF", "push", "raise", "readM"];
+  const values: unknown[] = [getCF, getOF, getPF, getSF, getZF, keepCF, push, raise, readM];
   const lines = ["c.brk = false;", "const ip0 = c.ip;"];
   const last = insns.length - 1;
   let off = 0;
@@ -111,7 +158,8 @@ export function compileBlock(insns: readonly Insn[], mask: number): BlockFn {
       if (k === last) lines.push(`c.ip = (ip0 + ${off}) & ${mask};`);
       return;
     }
-    lines.push(`c.ip = ${at}; c.next = (ip0 + ${off}) & ${mask}; h${k}(c, i${k});`);
+    const br = k === last ? _inlineBranch(i) : null;
+    lines.push(`c.ip = ${at}; c.next = (ip0 + ${off}) & ${mask}; ${br ?? `h${k}(c, i${k});`}`);
     if (k < last) lines.push(`if (c.brk) { c.ip = c.next; return ${k + 1}; }`);
     else lines.push("c.ip = c.next;");
   });
