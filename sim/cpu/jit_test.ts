@@ -47,7 +47,7 @@ const _insn: fc.Arbitrary<number[]> = fc.oneof(
   ) => [0x70 + cc, 2, 0x89, 0xc0 | (s << 3) | d]),
   fc.tuple(_src, _dst).map(([s, d]) => [0x50 + s, 0x58 + d]),
   _dst.map((d) => [0xe8, 0, 0, 0, 0, 0x58 + d]),
-  fc.constant([0xeb, 0x00]),
+  fc.constant(0).map((d) => [0xeb, d]),
   fc.constantFrom(0xf8, 0xf9, 0xf5).map((b) => [b]),
 );
 
