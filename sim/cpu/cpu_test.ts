@@ -143,7 +143,7 @@ Deno.test("DEAD is sticky; unmodeled modes and activity states fail loudly", () 
   const l = cpuWith("90").cpu;
   l.setField(Field.EFER, 0x500n);
   l.setField(Field.CS_AR, 0xa09bn);
-  assertEquals([l.run(1), l.deadMessage], [RunStatus.DEAD, "unimplemented 64-bit mode"]);
+  assertEquals([l.run(1), l.deadMessage], [RunStatus.DEAD, "unimplemented IA-32e mode without paging"]);
   const v = cpuWith("90").cpu;
   v.setField(Field.RFLAGS, 0x20002n);
   assertEquals([v.run(1), v.deadMessage], [RunStatus.DEAD, "unimplemented virtual-8086 mode"]);

@@ -117,7 +117,7 @@ Deno.test("a fault during delivery that exits records the event being delivered"
   assertEquals(
     [Field.EXIT_REASON, Field.EXIT_QUALIFICATION, Field.GUEST_PHYSICAL, Field.IDT_VECTORING_INFO]
       .map((f) => num(e.cpu, f)),
-    [48, 0x781, 0x7030, 0x80000306],
+    [48, 0x181, 0x7030, 0x80000306],
   );
 });
 

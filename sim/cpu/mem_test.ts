@@ -18,30 +18,30 @@ function _ept(cpu: Cpu): number[] {
 Deno.test("EPT violations: access bits, the page's permissions, linear address valid (SDM table 27-7)", () => {
   const r = cpuWith("a1 00 50 00 00");
   r.map.attr[5] = 0;
-  assertEquals(_ept(r.cpu), [48, 0x781, 0x5000, 0x5000, 0x1000]);
+  assertEquals(_ept(r.cpu), [48, 0x181, 0x5000, 0x5000, 0x1000]);
   const w = cpuWith("a3 04 50 00 00");
   w.map.attr[5] = EPT_READ | (6 << 3);
-  assertEquals(_ept(w.cpu), [48, 0x78a, 0x5004, 0x5004, 0x1000]);
+  assertEquals(_ept(w.cpu), [48, 0x18a, 0x5004, 0x5004, 0x1000]);
   const m = cpuWith("01 05 08 50 00 00");
   m.map.attr[5] = EPT_READ | EPT_EXEC;
-  assertEquals(_ept(m.cpu), [48, 0x7ab, 0x5008, 0x5008, 0x1000]);
+  assertEquals(_ept(m.cpu), [48, 0x1ab, 0x5008, 0x5008, 0x1000]);
   // A fetch from a page without X: the jump completed, the fetch at its target exits.
   const x = cpuWith("e9 fb 3f 00 00");
   x.map.attr[5] = EPT_READ | EPT_WRITE;
-  assertEquals(_ept(x.cpu), [48, 0x79c, 0x5000, 0x5000, 0x5000]);
+  assertEquals(_ept(x.cpu), [48, 0x19c, 0x5000, 0x5000, 0x5000]);
   assertEquals(x.cpu.retired, 1);
   // An instruction that runs into an unmapped page; a read that crosses into one.
   const s = cpuWith("b8 01 00 00 00", 0x1ffe);
   s.map.attr[2] = 0;
-  assertEquals(_ept(s.cpu), [48, 0x784, 0x2000, 0x2000, 0x1ffe]);
+  assertEquals(_ept(s.cpu), [48, 0x184, 0x2000, 0x2000, 0x1ffe]);
   const c = cpuWith("a1 fe 4f 00 00");
   c.map.attr[5] = 0;
-  assertEquals(_ept(c.cpu), [48, 0x781, 0x5000, 0x5000, 0x1000]);
+  assertEquals(_ept(c.cpu), [48, 0x181, 0x5000, 0x5000, 0x1000]);
   // Segment bases apply before translation: GUEST_LINEAR is the linear address.
   const b = cpuWith("a1 00 00 00 00");
   b.cpu.setField(Field.DS_BASE, 0x6010n);
   b.map.attr[6] = 0;
-  assertEquals(_ept(b.cpu), [48, 0x781, 0x6010, 0x6010, 0x1000]);
+  assertEquals(_ept(b.cpu), [48, 0x181, 0x6010, 0x6010, 0x1000]);
 });
 
 Deno.test("EPT misconfigurations: write-only pages, reserved memory types", () => {
