@@ -305,7 +305,7 @@ Deno.test("go and step: only from ready; stop: from ready or running", () => {
   const ctl = clone(p);
   // Without a map the first instruction fetch is an EPT violation: a reported exit.
   p.write(ctl, enc("go"));
-  equal(cat(p, "#X/0/wait"), "eptfault 0x784 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0 va 0x0 pa 0x0\n");
+  equal(cat(p, "#X/0/wait"), "eptfault 0x184 pc 0x0 sp 0x0 ilen 0x0 iinfo 0x0 va 0x0 pa 0x0\n");
   p.write(ctl, enc("step"));
   equal(cat(p, "#X/0/status"), "running\n");
   // A dead vCPU: an injection VM entry refuses.

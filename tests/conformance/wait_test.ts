@@ -39,7 +39,7 @@ Deno.test("eptfault: a read of unmapped guest memory, with va and pa", () => {
   // them without paging.
   equal(
     wait(vm),
-    "eptfault 0x781 pc 0x1000 sp 0x8000 ilen 0x0 iinfo 0x0 va 0x200000 pa 0x200000\n",
+    "eptfault 0x181 pc 0x1000 sp 0x8000 ilen 0x0 iinfo 0x0 va 0x200000 pa 0x200000\n",
   );
 });
 
