@@ -38,7 +38,8 @@ import {
   SEEK_SET,
   type Syscalls,
 } from "../../sim/ns/mod.ts";
-import { fromBytes, namelenerror, parsename, toBytes } from "../../sim/ns/mod.ts";
+import { namelenerror, parsename } from "../../sim/ns/mod.ts";
+import { fromUtf8, toUtf8 } from "../../sim/lib9/mod.ts";
 
 interface _Fd {
   path: string;
@@ -91,11 +92,11 @@ export class HostFiles implements Syscalls {
   // namec's message for a failed walk: the name up to the first element that
   // does not exist, or up to the one that is not a directory.
   #walkerror(path: string): never {
-    const b = toBytes(path);
+    const b = toUtf8(path);
     const e = parsename(b);
     const abs = b.startsWith("/");
     for (let i = 0; i < e.elems.length; i++) {
-      const prefix = fromBytes((abs ? "/" : "") + e.elems.slice(0, i + 1).join("/"));
+      const prefix = fromUtf8((abs ? "/" : "") + e.elems.slice(0, i + 1).join("/"));
       const st = _exists(this.#at(prefix));
       if (st === null) namelenerror(b, e.off[i + 1], Enonexist);
       if (!st.isDirectory && i + 1 < e.elems.length) namelenerror(b, e.off[i + 1], Enotdir);
@@ -281,8 +282,8 @@ export class HostFiles implements Syscalls {
 
   // The name stat reports: the last element, or the real directory's for "", "." and "..".
   #basename(path: string): string {
-    const elems = parsename(toBytes(path)).elems;
-    const last = elems.length ? fromBytes(elems[elems.length - 1]) : "";
+    const elems = parsename(toUtf8(path)).elems;
+    const last = elems.length ? fromUtf8(elems[elems.length - 1]) : "";
     if (last !== "" && last !== "..") return last;
     const real = Deno.realPathSync(this.#at(path || "."));
     return real === "/" ? "/" : real.slice(real.lastIndexOf("/") + 1);

@@ -25,8 +25,8 @@
  * @module
  */
 
-import { GuestRam } from "../cpu/bus.ts";
-import { parsecmd, snprint, strtoull } from "../lib9/mod.ts";
+import { GuestRam } from "../cpu/mod.ts";
+import { fromUtf8, kstrcpy, parsecmd, snprint, strtoull, toUtf8 } from "../lib9/mod.ts";
 import {
   Chan,
   COPEN,
@@ -47,7 +47,6 @@ import {
   error,
   Etoolong,
   type GenResult,
-  kstrcpy,
   openmode,
   ORCLOSE,
   type Proc,
@@ -122,7 +121,6 @@ const _TYPE = (c: Chan) => c.qid.path & 0x7;
 /** SEG(): six bits of slot, though there are 100 slots, as in devsegment.c. */
 const _SEG = (c: Chan) => (c.qid.path >> 3) & 0x3f;
 const _PATH = (s: number, t: number) => (s << 3) | t;
-const _utf8len = (s: string) => new TextEncoder().encode(s).length;
 
 /** The #g device. One instance serves every process of a kernel. */
 export class DevSegment implements Dev {
@@ -159,7 +157,7 @@ export class DevSegment implements Dev {
       const g = this.#globalseg[s];
       if (g === undefined) return 0;
       const q = { path: _PATH(s, _Qsegdir), vers: 0, type: QTDIR };
-      return devdir(up, c, q, kstrcpy(g.name, _GENBUF), 0, g.uid, 0o777);
+      return devdir(up, c, q, fromUtf8(kstrcpy(toUtf8(g.name), _GENBUF)), 0, g.uid, 0o777);
     }
     if (s !== 0 && s !== 1) return -1;
     const g = this.#getgseg(c);
@@ -197,7 +195,7 @@ export class DevSegment implements Dev {
   /** segmentcreate: a new segment directory, owned by its creator, in the lowest free slot. */
   create(up: Proc, c: Chan, name: string, omode: number, perm: number): Chan {
     if (_TYPE(c) !== _Qtopdir) error(Eperm);
-    if (_utf8len(name) >= _GENBUF) error(Etoolong);
+    if (toUtf8(name).length >= _GENBUF) error(Etoolong);
     if (_physseg.includes(name)) error("name collision with physical segment");
     if (!(perm & DMDIR)) error(Ebadarg);
     const g: _Globalseg = { ref: 1, name, uid: up.user, perm: 0o660, s: undefined };

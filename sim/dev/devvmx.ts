@@ -16,6 +16,9 @@ import {
   DEVDOTDOT,
   devopen,
   DMDIR,
+  Egreg,
+  Enonexist,
+  Eperm,
   error,
   type GenResult,
   OTRUNC,
@@ -24,10 +27,17 @@ import {
   QTFILE,
   readbuf,
   readstr,
-  toBytes,
 } from "../ns/mod.ts";
-import { Egreg, Enonexist, Eperm } from "../ns/errors.ts";
-import { bytesToStr, lookupcmd, parsecmd, snprint, strToBytes } from "../lib9/mod.ts";
+import {
+  bytesToStr,
+  ERRMAX,
+  fromUtf8,
+  lookupcmd,
+  parsecmd,
+  snprint,
+  strToBytes,
+  toUtf8,
+} from "../lib9/mod.ts";
 import { statenames, type VcpuOptions, Vmx, VmxState } from "../vmx/mod.ts";
 import type { SegAttach, SegmentRef } from "../vmx/mod.ts";
 
@@ -61,11 +71,6 @@ const vmxctlmsg = Object.freeze([
   { index: _CMextrap, cmd: "extrap", narg: 2 },
 ]);
 
-/** ERRMAX, the size of the status error buffer. */
-const _ERRMAX = 128;
-
-const _utf8 = new TextDecoder("utf-8", { fatal: true });
-
 /** Options of the device: the vCPUs' time model. */
 export type DevVmxOptions = VcpuOptions;
 
@@ -95,9 +100,10 @@ export class DevVmx implements Dev {
   readonly #segattach = (name: string): SegmentRef | undefined => {
     let u: string;
     try {
-      u = _utf8.decode(strToBytes(name));
-    } catch {
-      return undefined;
+      u = fromUtf8(name);
+    } catch (e) {
+      if (e instanceof RangeError) return undefined;
+      throw e;
     }
     return this.#attach(u);
   };
@@ -234,7 +240,7 @@ export class DevVmx implements Dev {
         let text: string;
         if (status === VmxState.DEAD) {
           const { errstr } = vmx.status();
-          text = snprint(_ERRMAX + 128, "%s %#q\n", statenames[status], toBytes(errstr));
+          text = snprint(ERRMAX + 128, "%s %#q\n", statenames[status], toUtf8(errstr));
         } else text = `${statenames[status]}\n`;
         return readbuf(off, n, strToBytes(text));
       }

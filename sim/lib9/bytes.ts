@@ -8,7 +8,9 @@
  * naturally; for anything else lengths, truncation points and every returned
  * count are exact byte counts, and invalid UTF-8 survives unchanged where
  * 9front leaves it unchanged. Convert at the name-space edge with
- * `bytesToStr` (write data) and `strToBytes` (read data).
+ * `bytesToStr` (write data) and `strToBytes` (read data), and `toUtf8` and
+ * `fromUtf8` for text the name space carries as Unicode (file names, error
+ * strings).
  *
  * A byte string given to a routine that takes a C string is cut at its first
  * NUL, as the C routine would stop there.
@@ -56,6 +58,31 @@ export function cstr(b: Uint8Array, i: number): string {
 export function cut(s: string): string {
   const i = s.indexOf("\0");
   return i < 0 ? s : s.slice(0, i);
+}
+
+const _enc = new TextEncoder();
+const _dec = new TextDecoder("utf-8", { fatal: true });
+
+/** The byte string of Unicode text `s` in UTF-8, cut at its first NUL as C would see it. */
+export function toUtf8(s: string): string {
+  return cut(bytesToStr(_enc.encode(s)));
+}
+
+/**
+ * The Unicode text whose UTF-8 is the byte string `b`. Bytes that are not
+ * UTF-8 cannot be text: RangeError, for callers to refuse or fail on.
+ */
+export function fromUtf8(b: string): string {
+  try {
+    return _dec.decode(strToBytes(b));
+  } catch (e) {
+    if (e instanceof RangeError) throw e;
+    const shown = b.replace(
+      /[^\x20-\x7e]/g,
+      (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"),
+    );
+    throw new RangeError(`not UTF-8: "${shown}"`);
+  }
 }
 
 function _byte(s: string, i: number): number {

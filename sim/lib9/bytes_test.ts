@@ -1,5 +1,5 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { bytesToStr, cbytes, cstr, cut, strToBytes } from "./bytes.ts";
+import { bytesToStr, cbytes, cstr, cut, fromUtf8, strToBytes, toUtf8 } from "./bytes.ts";
 
 Deno.test("bytesToStr/strToBytes: one code unit per byte, both ways", () => {
   const all = new Uint8Array(256).map((_, i) => i);
@@ -25,4 +25,20 @@ Deno.test("cbytes/cstr/cut: C string views", () => {
   equal(cut("ab\0cd"), "ab");
   equal(cut("abc"), "abc");
   throws(() => cbytes("\u0100"), RangeError);
+});
+
+Deno.test("toUtf8/fromUtf8: Unicode text and its UTF-8 byte string, cut at NUL", () => {
+  equal(toUtf8("#g/é€"), "#g/\xc3\xa9\xe2\x82\xac");
+  equal(toUtf8("#g/a\0b"), "#g/a");
+  equal(toUtf8(""), "");
+  equal(fromUtf8("#g/\xc3\xa9\xe2\x82\xac"), "#g/é€");
+  equal(fromUtf8(toUtf8("😀")), "😀");
+});
+
+Deno.test("fromUtf8: bytes that are not UTF-8 are refused, surrogate runes too", () => {
+  throws(() => fromUtf8("a\xc3"), /^RangeError: not UTF-8: "a\\xc3"$/);
+  throws(() => fromUtf8("\xff"), RangeError);
+  // U+D800 as 9front's runetochar writes it: not UTF-8 to anyone else.
+  throws(() => fromUtf8("\xed\xa0\x80"), RangeError);
+  throws(() => fromUtf8("\u0100"), /not a byte string/);
 });

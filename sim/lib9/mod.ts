@@ -6,8 +6,9 @@
  * seprint/snprint) and kstrcpy.
  *
  * Text is handled as byte strings: one code unit per byte, ASCII unchanged;
- * convert with `bytesToStr` and `strToBytes` at the name-space edge. See
- * bytes.ts for why.
+ * convert with `bytesToStr` and `strToBytes` (data), `toUtf8` and `fromUtf8`
+ * (names and error strings, Unicode in the name space) at the name-space
+ * edge. See bytes.ts for why.
  *
  * @example A tour (deno test --doc imports every export into a snippet, so
  * this one uses them all; see denoland/deno#26900)
@@ -19,6 +20,8 @@
  * throws(() => lookupcmd(cb, tab), /^PlanError: wrong #args in control message "quit .a b."$/);
  * throws(() => cmderror(cb, "no"), /no "quit 'a b'"/);
  * equal(bytesToStr(new Uint8Array([0x68, 0x69])), "hi");
+ * equal(toUtf8("é"), "\xc3\xa9");
+ * equal(fromUtf8("\xc3\xa9"), "é");
  * equal(tokenize("a 'b c'", 10)[1], "b c");
  * equal(getfields("pc 0x10", 10, true, " \t")[1], "0x10");
  * const n: Strto<bigint> = strtoull("0x10", 0);
@@ -34,7 +37,7 @@
  * @module
  */
 
-export { bytesToStr, strToBytes } from "./bytes.ts";
+export { bytesToStr, fromUtf8, strToBytes, toUtf8 } from "./bytes.ts";
 export type { FmtArg } from "./dofmt.ts";
 export { fmtP, fmtQ, fmtSharpQ, fmtX, fmtXpad, Seprint, smprint, snprint } from "./dofmt.ts";
 export { getfields } from "./getfields.ts";

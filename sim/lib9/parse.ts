@@ -7,7 +7,8 @@
  * @module
  */
 
-import { Ecmdargs, error } from "../ns/errors.ts";
+// ns's errors.ts, not its mod.ts, which imports lib9 (namec.ts).
+import { berror, Ecmdargs, error } from "../ns/errors.ts";
 import { bytesToStr } from "./bytes.ts";
 import { Seprint } from "./dofmt.ts";
 import { ERRMAX } from "./kstrcpy.ts";
@@ -60,6 +61,7 @@ export function parsecmd(data: Uint8Array): Cmdbuf {
 /**
  * cmderror: raise `s "F1 F2 ..."`, each field %q-quoted, the text before the
  * closing quote limited to ERRMAX-11 bytes as seprint into up->genbuf cuts it.
+ * The errstr is that text's UTF-8 decoding (%q writes runes whole).
  */
 export function cmderror(cb: Cmdbuf, s: string): never {
   const b = new Seprint(ERRMAX - 10).print('%s "', s);
@@ -67,7 +69,7 @@ export function cmderror(cb: Cmdbuf, s: string): never {
     if (i > 0) b.print(" ");
     b.print("%q", cb.f[i]);
   }
-  error(b.text + '"');
+  berror(b.text + '"');
 }
 
 /**

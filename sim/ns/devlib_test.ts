@@ -29,7 +29,7 @@ import {
   readbuf,
   readstr,
 } from "./devlib.ts";
-import { ERRMAX, kstrcpy, PlanError } from "./errors.ts";
+import { PlanError } from "./errors.ts";
 import { convD2M, convM2D } from "./stat.ts";
 
 const glenda: Proc = { user: "glenda", eve: "glenda" };
@@ -232,20 +232,4 @@ Deno.test("readstr and readbuf: clipped reads, offsets as C's ulong", () => {
   assertEquals(readstr(0, 3, "żółw"), Uint8Array.of(0xc5, 0xbc, 0xc3)); // bytes, not runes
   assertEquals(readbuf(1, 2, Uint8Array.of(1, 2, 3, 4)), Uint8Array.of(2, 3));
   assertEquals(readbuf(0, 0, Uint8Array.of(1)).length, 0);
-});
-
-Deno.test("kstrcpy: ERRMAX-1 bytes, '...' at a UTF-8 boundary", () => {
-  assertEquals(ERRMAX, 128);
-  const fits = "x".repeat(127);
-  assertEquals(kstrcpy(fits), fits);
-  assertEquals(kstrcpy("x".repeat(128)), "x".repeat(123) + "...");
-  assertEquals(kstrcpy("x".repeat(300)), "x".repeat(123) + "...");
-  // Byte 123 is the second byte of a 2-byte sequence starting at 122: cut before 122.
-  assertEquals(kstrcpy("x".repeat(122) + "é".repeat(10)), "x".repeat(122) + "...");
-  // Byte 123 starts a sequence: cut before it.
-  assertEquals(kstrcpy("x".repeat(123) + "é".repeat(10)), "x".repeat(123) + "...");
-  // A 3-byte sequence at 121..123: back up to its lead byte.
-  assertEquals(kstrcpy("x".repeat(121) + "€".repeat(10)), "x".repeat(121) + "...");
-  assertEquals(kstrcpy("abcdef", 4), "...");
-  assertEquals(kstrcpy("abcdef", 3), "ab");
 });

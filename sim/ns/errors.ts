@@ -2,8 +2,18 @@
  * Plan 9 kernel error strings, mirroring 9front's sys/src/9/port/error.h in
  * its order, and the one error type that carries them out of the name space.
  *
+ * One representation: `PlanError.errstr` is Unicode text, the UTF-8 decoding
+ * of the bytes 9front would leave in up->errstr, so that its UTF-8 encoding
+ * (what the shell prints, what a trace stores) is exactly those bytes. Code
+ * that builds a message from lib9 byte strings (cmderror's %q fields, a
+ * file name in namelenerror) raises it with `berror`, which decodes it.
+ *
  * @module
  */
+
+// lib9's files, not its mod.ts: lib9/parse.ts raises errors from this file.
+import { fromUtf8, toUtf8 } from "../lib9/bytes.ts";
+import { ERRMAX, kstrcpy } from "../lib9/kstrcpy.ts";
 
 /** "no error" */
 export const Enoerror = "no error";
@@ -170,10 +180,10 @@ export const Echange = "media or partition has changed";
 /**
  * An error raised inside the simulated name space. Its message is exactly the
  * Plan 9 error string (errstr) that the real kernel would return, truncated as
- * the kernel truncates it (ERRMAX-1 bytes).
+ * the kernel truncates it (ERRMAX-1 bytes), as Unicode text (see the module doc).
  */
 export class PlanError extends Error {
-  /** The Plan 9 error string, as errstr(2) would return it. */
+  /** The Plan 9 error string, as errstr(2) would return it, decoded from UTF-8. */
   readonly errstr: string;
   /** Make an error carrying `errstr`. */
   constructor(errstr: string) {
@@ -183,28 +193,33 @@ export class PlanError extends Error {
   }
 }
 
-/** Raise the Plan 9 error `errstr`, as the kernel's error() does. */
+/** Raise the Plan 9 error `errstr` (Unicode text), as the kernel's error() does. */
 export function error(errstr: string): never {
   throw new PlanError(errstr);
 }
 
-/** Size of the kernel's error buffer (up->errstr), terminator included (libc.h). */
-export const ERRMAX = 128;
-
-const _utf8 = new TextEncoder();
-const _fromUtf8 = new TextDecoder();
+/**
+ * Raise the error whose bytes are the lib9 byte string `b`. 9front's print
+ * routines write every rune as UTF-8, so `b` is UTF-8 except for a UTF-16
+ * surrogate rune (U+D800-U+DFFF), which Unicode text cannot carry: that is
+ * not modeled, and raises "unimplemented: error string is not UTF-8".
+ */
+export function berror(b: string): never {
+  let s: string;
+  try {
+    s = fromUtf8(b);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    error("unimplemented: error string is not UTF-8");
+  }
+  error(s);
+}
 
 /**
- * `s` as the kernel's kstrcpy(dst, s, ns) leaves it in a buffer of `ns`
- * bytes: unchanged if it fits with its terminator, else cut to ns-4 bytes at
- * a UTF-8 sequence boundary and ended with "...". error() stores every error
- * string this way with ns = ERRMAX; devsegment uses it for names too.
+ * The error string `s` as error() stores it: kstrcpy into up->errstr's
+ * ERRMAX bytes, which cuts a long one to 123 bytes at a rune boundary and
+ * appends "...". devvmx keeps a dead vCPU's error the same way.
  */
-export function kstrcpy(s: string, ns: number = ERRMAX): string {
-  const b = _utf8.encode(s);
-  if (b.length < ns) return s;
-  let n = ns - 4;
-  if (n < 0) return _fromUtf8.decode(b.subarray(0, ns - 1));
-  while (n > 0 && (b[--n] & 0xc0) === 0x80);
-  return _fromUtf8.decode(b.subarray(0, n)) + "...";
+export function errstrcpy(s: string): string {
+  return fromUtf8(kstrcpy(toUtf8(s), ERRMAX));
 }

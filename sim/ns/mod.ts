@@ -43,6 +43,7 @@ export {
   readstr,
 } from "./devlib.ts";
 export {
+  berror,
   Ebadarg,
   Ebadchar,
   Ebadctl,
@@ -87,8 +88,8 @@ export {
   Enovmem,
   Eperm,
   Eprocdied,
-  ERRMAX,
   error,
+  errstrcpy,
   Eshort,
   Eshortstat,
   Eshutdown,
@@ -99,10 +100,9 @@ export {
   Etoosmall,
   Eunion,
   Eunmount,
-  kstrcpy,
   PlanError,
 } from "./errors.ts";
 export { DIRMAX, dirread, FIRSTFD, NameSpace, type NameSpaceOptions } from "./namespace.ts";
 export { BIT16SZ, convD2M, convM2D, sizeD2M, statcheck, STATFIXLEN } from "./stat.ts";
 export { SEEK_CUR, SEEK_END, SEEK_SET, type Syscalls } from "./syscalls.ts";
-export { fromBytes, namelenerror, parsename, toBytes } from "./namec.ts";
+export { namelenerror, parsename } from "./namec.ts";

@@ -10,28 +10,8 @@
  * @module
  */
 
-import { bytesToStr, ERRMAX, snprint, strToBytes } from "../lib9/mod.ts";
-import { Ebadchar, Efilename, error, Etoolong } from "./errors.ts";
-
-const _enc = new TextEncoder();
-const _dec = new TextDecoder();
-
-/** A Unicode string as the byte string of its UTF-8, cut at a NUL as C would see it. */
-export function toBytes(s: string): string {
-  const b = bytesToStr(_enc.encode(s));
-  const nul = b.indexOf("\0");
-  return nul < 0 ? b : b.slice(0, nul);
-}
-
-/** The Unicode text of byte string `b`. */
-export function fromBytes(b: string): string {
-  return _dec.decode(strToBytes(b));
-}
-
-/** Raise the error whose text is the byte string `b`. */
-export function berror(b: string): never {
-  error(fromBytes(b));
-}
+import { ERRMAX, snprint } from "../lib9/mod.ts";
+import { berror, Ebadchar, Efilename, error, Etoolong } from "./errors.ts";
 
 /** Size of up->genbuf, which bounds the "#c" prefix and the bad-character message. */
 const _GENBUF = 128;

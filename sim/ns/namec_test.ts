@@ -1,16 +1,10 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
 import { PlanError } from "./errors.ts";
-import { fromBytes, namelenerror, parsename, sharpprefix, toBytes, validname } from "./namec.ts";
+import { namelenerror, parsename, sharpprefix, validname } from "./namec.ts";
 
 function rejects(f: () => unknown, errstr: string): void {
   throws(f, (e: unknown) => e instanceof PlanError && e.errstr === errstr);
 }
-
-Deno.test("toBytes and fromBytes: UTF-8 byte strings, cut at NUL", () => {
-  assertEquals(toBytes("#g/é"), "#g/\xc3\xa9");
-  assertEquals(toBytes("#g/a\0b"), "#g/a");
-  assertEquals(fromBytes("#g/\xc3\xa9"), "#g/é");
-});
 
 Deno.test("parsename: elements, end offsets, mustbedir", () => {
   assertEquals(parsename(""), { elems: [], off: [0], mustbedir: true });

@@ -48,10 +48,11 @@ import {
   Enonexist,
   Enotdir,
   error,
-  kstrcpy,
+  errstrcpy,
   PlanError,
 } from "./errors.ts";
-import { fromBytes, namelenerror, parsename, sharpprefix, toBytes, validname } from "./namec.ts";
+import { fromUtf8, toUtf8 } from "../lib9/mod.ts";
+import { namelenerror, parsename, sharpprefix, validname } from "./namec.ts";
 import { BIT16SZ, convM2D, statcheck } from "./stat.ts";
 import { SEEK_CUR, SEEK_END, SEEK_SET, type Syscalls } from "./syscalls.ts";
 
@@ -279,12 +280,12 @@ export class NameSpace implements Syscalls {
    * attached name the part of the path they concern (namelenerror).
    */
   #namec(path: string, amode: _A, omode: number, perm: number): Chan {
-    const aname = toBytes(path);
+    const aname = toUtf8(path);
     if (aname === "") error("empty file name");
     validname(aname);
     if (aname[0] !== "#") error(Enonexist);
     const sharp = sharpprefix(aname);
-    const root = fromBytes(sharp);
+    const root = fromUtf8(sharp);
     const cp = root.codePointAt(1);
     const dev = cp === undefined ? undefined : this.#devices.get(String.fromCodePoint(cp));
     if (dev === undefined) error(Ebadsharp);
@@ -325,7 +326,7 @@ export class NameSpace implements Syscalls {
             if (omode & OEXCL) error(Eexist);
             return this.#open(c, omode | OTRUNC);
           }
-          const created = this.#create(c, fromBytes(last), omode, perm);
+          const created = this.#create(c, fromUtf8(last), omode, perm);
           if (created !== undefined) {
             this.#cclose(c);
             return created;
@@ -337,7 +338,7 @@ export class NameSpace implements Syscalls {
       if (!(err instanceof PlanError)) throw err;
       this.#cclose(c);
       if (nerror === 0) throw err;
-      namelenerror(aname, sharp.length + e.off[nerror], toBytes(kstrcpy(err.errstr)));
+      namelenerror(aname, sharp.length + e.off[nerror], toUtf8(errstrcpy(err.errstr)));
     }
   }
 
@@ -364,7 +365,7 @@ export class NameSpace implements Syscalls {
       if (!(err instanceof PlanError)) throw err;
       this.#cclose(cnew);
       if (omode & OEXCL) throw err;
-      if (this.#walk(c, [toBytes(name)]) !== undefined) throw err;
+      if (this.#walk(c, [toUtf8(name)]) !== undefined) throw err;
       return undefined;
     }
   }
@@ -390,13 +391,13 @@ export class NameSpace implements Syscalls {
       }
       for (let j = 0; j < ntry; j++) {
         if (!(nc.qid.type & QTDIR)) return { err: Enotdir, nerror: nhave + j };
-        const name = fromBytes(names[nhave + j]);
+        const name = fromUtf8(names[nhave + j]);
         try {
           devwalk(this.#up, nc, name, gen);
         } catch (err) {
           if (!(err instanceof PlanError)) throw err;
           const notfound = j > 0 && err.errstr === Enonexist;
-          return { err: kstrcpy(err.errstr), nerror: nhave + (notfound ? j : 0) + 1 };
+          return { err: errstrcpy(err.errstr), nerror: nhave + (notfound ? j : 0) + 1 };
         }
         nc.name = name === ".." ? _dotdot(nc.name) : `${nc.name}/${name}`;
       }
@@ -430,13 +431,13 @@ export function dirread(ns: Syscalls, fd: number): Dir[] {
 /** What libc's dirread asks for: sizeof(Dir) on amd64 (80) plus STATMAX. */
 export const DIRMAX = 80 + 65535;
 
-/** Run a system call; its error string is stored as error() stores it (kstrcpy into ERRMAX). */
+/** Run a system call; its error string is stored as error() stores it (errstrcpy). */
 function _syscall<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
     if (e instanceof PlanError) {
-      const s = kstrcpy(e.errstr);
+      const s = errstrcpy(e.errstr);
       if (s !== e.errstr) throw new PlanError(s);
     }
     throw e;

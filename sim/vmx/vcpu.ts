@@ -30,9 +30,8 @@
  * @module
  */
 
-import { Cpu, RunStatus } from "../cpu/mod.ts";
-import { Field } from "../cpu/fields.ts";
-import { error, kstrcpy, PlanError } from "../ns/errors.ts";
+import { Cpu, Field, RunStatus } from "../cpu/mod.ts";
+import { error, errstrcpy, PlanError } from "../ns/mod.ts";
 import { strtoul } from "../lib9/mod.ts";
 import { cmdgetregs, setregs } from "./guestregs.ts";
 import { eventparse, type VmIntr } from "./eventparse.ts";
@@ -216,7 +215,7 @@ export class Vmx {
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       // vmxproc keeps the error as kstrcpy into its ERRMAX buffer leaves it.
-      this.errstr = kstrcpy(e.errstr);
+      this.errstr = errstrcpy(e.errstr);
       this.state = VmxState.DEAD;
     }
     return cpu.retired - before;
