@@ -8,12 +8,12 @@ import {
   OREAD,
   OTRUNC,
   OWRITE,
-  PlanError,
   QTDIR,
   SEEK_END,
   SEEK_SET,
 } from "../../sim/ns/mod.ts";
 import { HostFiles } from "./host.ts";
+import { errstrOf } from "../../sim/testdata/planerror.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -28,16 +28,6 @@ function inTemp(test: (h: HostFiles, at: (name: string) => string) => void): () 
       Deno.removeSync(dir, { recursive: true });
     }
   };
-}
-
-function planError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof PlanError) return e.errstr;
-    throw e;
-  }
-  throw new Error("no error");
 }
 
 Deno.test(
@@ -81,7 +71,7 @@ Deno.test(
     h.close(fd);
     h.close(h.open("g", OWRITE | OTRUNC));
     assert.equal(Deno.readTextFileSync(at("g")), "");
-    assert.equal(planError(() => h.create("g", OWRITE | OEXCL, 0o666)), "file already exists");
+    assert.equal(errstrOf(() => h.create("g", OWRITE | OEXCL, 0o666)), "file already exists");
   }),
 );
 
@@ -99,8 +89,8 @@ Deno.test(
     assert.equal(h.read(fd, 1 << 16).length, 0);
     assert.equal(h.seek(fd, 0, SEEK_SET), 0);
     assert.equal(h.read(fd, 10).length, 0);
-    assert.equal(planError(() => h.seek(fd, 5, SEEK_SET)), "seek in directory");
-    assert.equal(planError(() => h.write(fd, enc.encode("x"))), "file is a directory");
+    assert.equal(errstrOf(() => h.seek(fd, 5, SEEK_SET)), "seek in directory");
+    assert.equal(errstrOf(() => h.write(fd, enc.encode("x"))), "file is a directory");
     h.close(fd);
     const st = h.stat("d");
     assert.equal(st.qid.type, QTDIR);
@@ -119,21 +109,21 @@ Deno.test(
   inTemp((h, at) => {
     Deno.writeTextFileSync(at("f"), "");
     Deno.mkdirSync(at("d"));
-    assert.equal(planError(() => h.open("nope", OREAD)), "file does not exist: 'nope'");
-    assert.equal(planError(() => h.open("d/x/y", OREAD)), "file does not exist: 'd/x'");
-    assert.equal(planError(() => h.open("f/y", OREAD)), "not a directory: 'f'");
-    assert.equal(planError(() => h.create("d/x/y", OWRITE, 0o666)), "file does not exist: 'd/x'");
-    assert.equal(planError(() => h.stat("it's")), "file does not exist: 'it''s'");
-    assert.equal(planError(() => h.open("d", OWRITE)), "file is a directory");
-    assert.equal(planError(() => h.create("d", OWRITE, 0o666)), "file is a directory");
-    assert.equal(planError(() => h.create("d", OREAD, DMDIR >>> 0)), "file already exists");
+    assert.equal(errstrOf(() => h.open("nope", OREAD)), "file does not exist: 'nope'");
+    assert.equal(errstrOf(() => h.open("d/x/y", OREAD)), "file does not exist: 'd/x'");
+    assert.equal(errstrOf(() => h.open("f/y", OREAD)), "not a directory: 'f'");
+    assert.equal(errstrOf(() => h.create("d/x/y", OWRITE, 0o666)), "file does not exist: 'd/x'");
+    assert.equal(errstrOf(() => h.stat("it's")), "file does not exist: 'it''s'");
+    assert.equal(errstrOf(() => h.open("d", OWRITE)), "file is a directory");
+    assert.equal(errstrOf(() => h.create("d", OWRITE, 0o666)), "file is a directory");
+    assert.equal(errstrOf(() => h.create("d", OREAD, DMDIR >>> 0)), "file already exists");
     Deno.writeTextFileSync(at("d/z"), "");
-    assert.equal(planError(() => h.remove("d")), "directory not empty");
-    assert.equal(planError(() => h.remove("gone")), "file does not exist: 'gone'");
-    assert.equal(planError(() => h.read(42, 1)), "fd out of range or not open");
+    assert.equal(errstrOf(() => h.remove("d")), "directory not empty");
+    assert.equal(errstrOf(() => h.remove("gone")), "file does not exist: 'gone'");
+    assert.equal(errstrOf(() => h.read(42, 1)), "fd out of range or not open");
     Deno.mkdirSync(at("a".repeat(50)));
     assert.equal(
-      planError(() => h.open(`${"a".repeat(50)}/${"b".repeat(50)}/c`, OREAD)),
+      errstrOf(() => h.open(`${"a".repeat(50)}/${"b".repeat(50)}/c`, OREAD)),
       `file does not exist: '.../${"b".repeat(50)}'`,
     );
   }),

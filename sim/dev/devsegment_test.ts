@@ -17,10 +17,8 @@ import {
   SEEK_SET,
 } from "../ns/mod.ts";
 import { DevSegment, PALLOC_BASE, PALLOC_PAGES, SEGMAXSIZE, USTKTOP } from "./devsegment.ts";
+import { rejects } from "../testdata/planerror.ts";
 
-function rejects(f: () => unknown, errstr: string): void {
-  throws(f, (e: unknown) => e instanceof PlanError && e.errstr === errstr);
-}
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");

@@ -1,4 +1,4 @@
-import { deepStrictEqual as assertEquals, equal, throws } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, equal } from "node:assert/strict";
 import { Kernel, type KernelOptions } from "../kernel.ts";
 import {
   type Dir,
@@ -10,20 +10,11 @@ import {
   OREAD,
   OTRUNC,
   OWRITE,
-  PlanError,
   type Syscalls,
 } from "../ns/mod.ts";
 import { CR0KERNEL, CR4KERNEL, FPSAVE_SIZE, HOST, newfpsave } from "../vmx/mod.ts";
+import { rejects } from "../testdata/planerror.ts";
 
-function rejects(f: () => unknown, errstr: string): void {
-  throws(f, (e: unknown) => {
-    if (!(e instanceof PlanError)) return false;
-    if (e.errstr !== errstr) {
-      throw new Error(`errstr ${JSON.stringify(e.errstr)}, want ${JSON.stringify(errstr)}`);
-    }
-    return true;
-  });
-}
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 

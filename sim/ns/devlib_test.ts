@@ -29,16 +29,12 @@ import {
   readbuf,
   readstr,
 } from "./devlib.ts";
-import { PlanError } from "./errors.ts";
 import { convD2M, convM2D } from "./stat.ts";
+import { rejects } from "../testdata/planerror.ts";
 
 const glenda: Proc = { user: "glenda", eve: "glenda" };
 const bob: Proc = { user: "bob", eve: "glenda" };
 const alice: Proc = { user: "alice", eve: "glenda" };
-
-function rejects(f: () => unknown, errstr: string): void {
-  throws(f, (e: unknown) => e instanceof PlanError && e.errstr === errstr);
-}
 
 /**
  * A #t device: root (path 0) holds "a" (bob's, 0640), an empty slot, and the

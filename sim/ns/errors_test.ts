@@ -1,16 +1,6 @@
 import { equal, throws } from "node:assert/strict";
 import { berror, Egreg, error, errstrcpy, PlanError } from "./errors.ts";
-
-/** The errstr `f` raises, which must be a PlanError. */
-function _err(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof PlanError) return e.errstr;
-    throw e;
-  }
-  throw new Error("no error raised");
-}
+import { errstrOf } from "../testdata/planerror.ts";
 
 Deno.test("error: a PlanError whose message is the errstr", () => {
   throws(() => error(Egreg), (e: unknown) => {
@@ -20,18 +10,21 @@ Deno.test("error: a PlanError whose message is the errstr", () => {
 });
 
 Deno.test("berror: a lib9 byte string becomes the Unicode text of its UTF-8", () => {
-  equal(_err(() => berror('unknown control message "\xc3\xa9"')), 'unknown control message "é"');
-  equal(_err(() => berror("\xf0\x9f\x98\x80")), "😀");
-  equal(_err(() => berror("plain")), "plain");
+  equal(
+    errstrOf(() => berror('unknown control message "\xc3\xa9"')),
+    'unknown control message "é"',
+  );
+  equal(errstrOf(() => berror("\xf0\x9f\x98\x80")), "😀");
+  equal(errstrOf(() => berror("plain")), "plain");
 });
 
 Deno.test("berror: bytes Unicode text cannot carry are not modeled", () => {
   // U+D800 as 9front's %q writes it back: not UTF-8 to a JS string.
   equal(
-    _err(() => berror('unknown control message "\xed\xa0\x80"')),
+    errstrOf(() => berror('unknown control message "\xed\xa0\x80"')),
     "unimplemented: error string is not UTF-8",
   );
-  equal(_err(() => berror("\xff")), "unimplemented: error string is not UTF-8");
+  equal(errstrOf(() => berror("\xff")), "unimplemented: error string is not UTF-8");
 });
 
 Deno.test("errstrcpy: ERRMAX-1 bytes, '...' at a UTF-8 boundary", () => {

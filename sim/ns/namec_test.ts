@@ -1,10 +1,6 @@
-import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import { PlanError } from "./errors.ts";
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { namelenerror, parsename, sharpprefix, validname } from "./namec.ts";
-
-function rejects(f: () => unknown, errstr: string): void {
-  throws(f, (e: unknown) => e instanceof PlanError && e.errstr === errstr);
-}
+import { rejects } from "../testdata/planerror.ts";
 
 Deno.test("parsename: elements, end offsets, mustbedir", () => {
   assertEquals(parsename(""), { elems: [], off: [0], mustbedir: true });

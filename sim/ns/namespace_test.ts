@@ -19,14 +19,11 @@ import {
   QTFILE,
 } from "./dev.ts";
 import { devdir, devdirread, devopen, readbuf } from "./devlib.ts";
-import { error, PlanError } from "./errors.ts";
+import { error } from "./errors.ts";
 import { DIRMAX, dirread, NameSpace } from "./namespace.ts";
 import { convD2M } from "./stat.ts";
 import { SEEK_CUR, SEEK_END, SEEK_SET } from "./syscalls.ts";
-
-function rejects(f: () => unknown, errstr: string): void {
-  throws(f, (e: unknown) => e instanceof PlanError && e.errstr === errstr);
-}
+import { rejects } from "../testdata/planerror.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -2,6 +2,7 @@ import { deepEqual, equal, throws } from "node:assert/strict";
 import { Field, type GuestState } from "../cpu/fields.ts";
 import { PlanError } from "../ns/errors.ts";
 import { cmdgetregs, guestregs, setregs } from "./guestregs.ts";
+import { errstrOf } from "../testdata/planerror.ts";
 
 /** A map-backed guest state that stores values as given (no width cut). */
 class _Fields implements GuestState {
@@ -12,17 +13,6 @@ class _Fields implements GuestState {
   setField(f: Field, v: bigint): void {
     this.m.set(f, v);
   }
-}
-
-/** The errstr `f` raises, which must be a PlanError. */
-function _err(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof PlanError) return e.errstr;
-    throw e;
-  }
-  throw new Error("no error raised");
 }
 
 const _regs = (gs: GuestState, text: string) => setregs(gs, text, "\n", " \t");
@@ -146,16 +136,16 @@ Deno.test("setregs: bytes consumed through the last separator; blank records ski
 
 Deno.test("setregs: errors, with earlier records applied", () => {
   const gs = new _Fields();
-  equal(_err(() => _regs(gs, "pc 1\nsp\n")), "number of fields wrong");
+  equal(errstrOf(() => _regs(gs, "pc 1\nsp\n")), "number of fields wrong");
   equal(gs.getField(Field.RIP), 1n);
-  equal(_err(() => _regs(gs, "pc 1 2\n")), "number of fields wrong");
-  equal(_err(() => _regs(gs, "a b c d e f g h i j k l\n")), "number of fields wrong");
-  equal(_err(() => _regs(gs, "bx 2\nrip 1\n")), "unknown register");
+  equal(errstrOf(() => _regs(gs, "pc 1 2\n")), "number of fields wrong");
+  equal(errstrOf(() => _regs(gs, "a b c d e f g h i j k l\n")), "number of fields wrong");
+  equal(errstrOf(() => _regs(gs, "bx 2\nrip 1\n")), "unknown register");
   equal(gs.getField(Field.RBX), 2n);
-  equal(_err(() => _regs(gs, "PC 1\n")), "unknown register");
+  equal(errstrOf(() => _regs(gs, "PC 1\n")), "unknown register");
   for (const v of ["x", "0x", "1x", "0x1g", "08", " ", "1.0", "--1"]) {
     equal(
-      _err(() => _regs(gs, `pc ${v}\n`)),
+      errstrOf(() => _regs(gs, `pc ${v}\n`)),
       v === " " ? "number of fields wrong" : "invalid value",
       v,
     );
@@ -171,8 +161,8 @@ Deno.test("setregs: go/step syntax, name=value;", () => {
   equal(gs.m.has(Field.RBX), false);
   equal(setregs(gs, ";;cx==5;", ";", "="), 8);
   equal(gs.getField(Field.RCX), 5n);
-  equal(_err(() => setregs(gs, "pc 1;", ";", "=")), "number of fields wrong");
-  equal(_err(() => setregs(gs, "pc=1=2;", ";", "=")), "number of fields wrong");
+  equal(errstrOf(() => setregs(gs, "pc 1;", ";", "=")), "number of fields wrong");
+  equal(errstrOf(() => setregs(gs, "pc=1=2;", ";", "=")), "number of fields wrong");
 });
 
 Deno.test("cr0real and cr4real keep the host-owned bits", () => {
@@ -185,7 +175,7 @@ Deno.test("cr0real and cr4real keep the host-owned bits", () => {
   _regs(gs, "cr0real 0\ncr4real 0xffffffffffffffff\n");
   equal(gs.getField(Field.CR0), 0x30n);
   equal(gs.getField(Field.CR4), 0x2040n | 0x370fbfn);
-  equal(_err(() => _regs(gs, "cr0real zz\n")), "invalid value");
+  equal(errstrOf(() => _regs(gs, "cr0real zz\n")), "invalid value");
 });
 
 Deno.test("cr0mask and cr4mask always include the host-owned bits", () => {
@@ -193,7 +183,7 @@ Deno.test("cr0mask and cr4mask always include the host-owned bits", () => {
   _regs(gs, "cr0mask 0x80000001\ncr4mask 0x20\n");
   equal(gs.getField(Field.CR0_MASK), 0xffffffff9ffafff1n);
   equal(gs.getField(Field.CR4_MASK), 0xffffffffffc8f060n);
-  equal(_err(() => _regs(gs, "cr4mask 0x\n")), "invalid value");
+  equal(errstrOf(() => _regs(gs, "cr4mask 0x\n")), "invalid value");
 });
 
 Deno.test("cr0fake and cr4fake write the shadows whole", () => {
@@ -248,9 +238,9 @@ Deno.test("dr6 and dr7 keep the low 32 bits; xcr0 gets x87 and the host's mask",
   equal(gs.getField(Field.XCR0), 7n);
   _regs(gs, "dr0 0x123456789\n");
   equal(gs.getField(Field.DR0), 0x123456789n);
-  equal(_err(() => _regs(gs, "dr7 q\n")), "invalid value");
-  equal(_err(() => _regs(gs, "xcr0 -\n")), "invalid value");
-  equal(_err(() => _regs(gs, "dr6 \t0x\n")), "invalid value");
+  equal(errstrOf(() => _regs(gs, "dr7 q\n")), "invalid value");
+  equal(errstrOf(() => _regs(gs, "xcr0 -\n")), "invalid value");
+  equal(errstrOf(() => _regs(gs, "dr6 \t0x\n")), "invalid value");
 });
 
 Deno.test("exit-information rows are read-only: writes ignored, values unparsed", () => {

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { GuestRam } from "../cpu/bus.ts";
 import { PlanError } from "../ns/errors.ts";
 import { type SegAttach, type SegmentRef, UNMAP_LIMIT, VmMemMap } from "./meminfo.ts";
+import { errstrOf } from "../testdata/planerror.ts";
 
 const P = 4096;
 
@@ -24,16 +25,6 @@ function world(): { map: VmMemMap; segs: Record<string, SegmentRef>; attach: Seg
     return Object.hasOwn(segs, name) ? segs[name] : undefined;
   };
   return { map: new VmMemMap(), segs, attach };
-}
-
-function errstr(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof PlanError) return e.errstr;
-    throw e;
-  }
-  throw new Error("no error");
 }
 
 /** Per page: [segment name, offset, attr] or undefined. */
@@ -250,7 +241,7 @@ Deno.test("errors, in devvmx's order", () => {
     ["r wb 0 0x1000 b 0xfffffffff000", "the front fell off"],
   ];
   for (const [line, want] of cases) {
-    assert.equal(errstr(() => map.setmeminfo(line + "\n", attach)), want, line);
+    assert.equal(errstrOf(() => map.setmeminfo(line + "\n", attach)), want, line);
   }
   assert.equal(map.getmeminfo(), "");
   assert.equal(map.generation, 0);
@@ -265,7 +256,7 @@ Deno.test("a fixed segment maps; its full size is in bounds", () => {
 Deno.test("lines before a failing line stay applied, lines after it are not", () => {
   const { map, attach } = world();
   const text = "r wb 0 0x1000 b 0\nr wb 0x1000 0x2000 nosuch 0\nr wb 0x2000 0x3000 b 0\n";
-  assert.equal(errstr(() => map.setmeminfo(text, attach)), "no such segment");
+  assert.equal(errstrOf(() => map.setmeminfo(text, attach)), "no such segment");
   assert.equal(map.getmeminfo(), "r-- wb 0x0 0x1000 b 0x0\n");
 });
 
@@ -274,7 +265,7 @@ Deno.test("generation moves with every EPT change and with clear", () => {
   assert.equal(map.generation, 0);
   map.setmeminfo("r wb 0 0x1000 b 0\n--- wb 0x5000 0x6000\n", attach);
   assert.equal(map.generation, 2);
-  errstr(() => map.setmeminfo("r wb 0 0x1000 sh 0\n", attach));
+  errstrOf(() => map.setmeminfo("r wb 0 0x1000 sh 0\n", attach));
   assert.equal(map.generation, 2);
   map.clear();
   assert.equal(map.generation, 3);
@@ -414,7 +405,7 @@ Deno.test("property: piece list and EPT agree with a page-array model", () => {
       for (const l of lines) {
         const err = _refapply(ref, l);
         if (err === undefined) map.setmeminfo(_linetext(l), attach);
-        else assert.equal(errstr(() => map.setmeminfo(_linetext(l), attach)), err);
+        else assert.equal(errstrOf(() => map.setmeminfo(_linetext(l), attach)), err);
       }
       assert.equal(map.getmeminfo(), _reftext(ref));
       assert.deepEqual(pages(map, _N + 1, segs), [

@@ -1,22 +1,12 @@
 import { deepStrictEqual as assertEquals, equal, throws } from "node:assert/strict";
 import { GuestRam } from "../cpu/bus.ts";
 import { Field } from "../cpu/fields.ts";
-import { PlanError } from "../ns/errors.ts";
 import { newfpsave } from "./fpregs.ts";
 import { cmdgetregs } from "./guestregs.ts";
 import { HOST } from "./host.ts";
 import type { SegmentRef } from "./meminfo.ts";
 import { statenames, Vmx, VmxState } from "./vcpu.ts";
-
-function rejects(f: () => unknown, errstr: string): void {
-  throws(f, (e: unknown) => {
-    if (!(e instanceof PlanError)) return false;
-    if (e.errstr !== errstr) {
-      throw new Error(`errstr ${JSON.stringify(e.errstr)}, want ${JSON.stringify(errstr)}`);
-    }
-    return true;
-  });
-}
+import { rejects } from "../testdata/planerror.ts";
 
 /** vCPU `index` with 64 KiB of memory from a sticky segment, `code` at 0x1000. */
 function vcpu(code: number[], opts = { quantum: 10, waitBudget: 100 }, index = 0): Vmx {

@@ -8,7 +8,6 @@
  * @module
  */
 
-import { throws } from "node:assert/strict";
 import {
   DMDIR,
   Kernel,
@@ -17,7 +16,6 @@ import {
   OREAD,
   OTRUNC,
   OWRITE,
-  PlanError,
   type Syscalls,
 } from "../../mod.ts";
 
@@ -55,17 +53,6 @@ export function bytes(s: string): Uint8Array {
 /** Bytes as text. */
 export function text(b: Uint8Array): string {
   return _dec.decode(b);
-}
-
-/** Assert that `f` fails with exactly the Plan 9 error `errstr`. */
-export function rejects(f: () => unknown, errstr: string): void {
-  throws(f, (e: unknown) => {
-    if (!(e instanceof PlanError)) return false;
-    if (e.errstr !== errstr) {
-      throw new Error(`errstr ${JSON.stringify(e.errstr)}, want ${JSON.stringify(errstr)}`);
-    }
-    return true;
-  });
 }
 
 /** A kernel with vm.0 mapped and a vCPU whose code (if any) is at CODE. */

@@ -12,11 +12,11 @@ import {
   peek32,
   put,
   reg,
-  rejects,
   STACK,
   status,
   wait,
 } from "./_vm.ts";
+import { rejects } from "../../sim/testdata/planerror.ts";
 
 const GO = `go pc=${CODE};sp=${STACK};`;
 

@@ -4,7 +4,8 @@
 // cases pin down where commands take effect and the `would block:` deviation.
 
 import { equal } from "node:assert/strict";
-import { boot, CODE, ctl, get, reg, rejects, STACK, status, wait } from "./_vm.ts";
+import { boot, CODE, ctl, get, reg, STACK, status, wait } from "./_vm.ts";
+import { rejects } from "../../sim/testdata/planerror.ts";
 
 // inc eax; jmp $-1: two instructions a round, so ax grows by quantum / 2 per entry.
 const LOOP = [0x40, 0xeb, 0xfd];

@@ -3,7 +3,8 @@
 // hands a line out (one line a read, cut to the read count).
 
 import { equal } from "node:assert/strict";
-import { boot, CODE, ctl, put, reg, rejects, STACK, status, wait } from "./_vm.ts";
+import { boot, CODE, ctl, put, reg, STACK, status, wait } from "./_vm.ts";
+import { rejects } from "../../sim/testdata/planerror.ts";
 
 const GO = `go pc=${CODE};sp=${STACK};`;
 
