@@ -1,7 +1,8 @@
 import { deepEqual, equal, match } from "node:assert/strict";
 import { ChunkKind } from "./chunk.ts";
 import { diffMain } from "./diff_main.ts";
-import { chunksOf, concat, msgpackChunk } from "./testdata/chunks.ts";
+import { chunksOf, msgpackChunk } from "./testdata/chunks.ts";
+import { concat } from "../sim/lib9/mod.ts";
 import { capture, withTempDir } from "./testdata/io.ts";
 import { sampleTrace } from "./testdata/sample.ts";
 
@@ -68,7 +69,7 @@ Deno.test("unusable inputs: one line each on stderr, exit 2", () => {
     const bytes = sampleTrace();
     const end = chunksOf(bytes).at(-1)!;
     const wrong = msgpackChunk(ChunkKind.end, { events: 20, digest: new Uint8Array(32) });
-    Deno.writeFileSync(`${dir}/bad.trace`, concat(bytes.subarray(0, end.offset), wrong));
+    Deno.writeFileSync(`${dir}/bad.trace`, concat([bytes.subarray(0, end.offset), wrong]));
     const d = capture();
     equal(diffMain([`${dir}/a.trace`, `${dir}/bad.trace`], d.io), 2);
     deepEqual(d.err, [

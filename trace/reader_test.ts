@@ -7,7 +7,8 @@ import { readTraceFile, TraceFile } from "./reader.ts";
 import { Recorder } from "./record.ts";
 import { encodeHeader, FORMAT_VERSION } from "./schema.ts";
 import { fileSink } from "./sink.ts";
-import { chunksOf, concat, msgpackChunk } from "./testdata/chunks.ts";
+import { chunksOf, msgpackChunk } from "./testdata/chunks.ts";
+import { concat } from "../sim/lib9/mod.ts";
 import { runSample, sampleHeader, sampleTrace } from "./testdata/sample.ts";
 import { TraceWriter } from "./writer.ts";
 
@@ -129,40 +130,43 @@ Deno.test("inconsistent chunk sequences are refused", () => {
   const events = (first: number, count: number, ...evs: Uint8Array[]) =>
     encodeChunk(ChunkKind.events, 0, [pack(first), pack(count), ...evs]);
   const cases: [Uint8Array, RegExp][] = [
-    [concat(headerChunk, headerChunk), /^chunk 1 at byte \d+: a second header chunk$/],
-    [concat(headerChunk, msgpackChunk(9, 1)), /^chunk 1 at byte \d+: unknown chunk kind 9$/],
+    [concat([headerChunk, headerChunk]), /^chunk 1 at byte \d+: a second header chunk$/],
+    [concat([headerChunk, msgpackChunk(9, 1)]), /^chunk 1 at byte \d+: unknown chunk kind 9$/],
     [
-      concat(headerChunk, events(1, 1, ev)),
+      concat([headerChunk, events(1, 1, ev)]),
       /^chunk 1 at byte \d+: events chunk starts at event 1, expected 0$/,
     ],
-    [concat(headerChunk, encodeChunk(ChunkKind.events, 0, [])), /events chunk prefix is cut short/],
     [
-      concat(headerChunk, encodeChunk(ChunkKind.events, 0, [pack("x")])),
+      concat([headerChunk, encodeChunk(ChunkKind.events, 0, [])]),
+      /events chunk prefix is cut short/,
+    ],
+    [
+      concat([headerChunk, encodeChunk(ChunkKind.events, 0, [pack("x")])]),
       /events chunk prefix is not an unsigned int/,
     ],
     [
-      concat(headerChunk, msgpackChunk(ChunkKind.checkpoint, [3, [], null])),
+      concat([headerChunk, msgpackChunk(ChunkKind.checkpoint, [3, [], null])]),
       /checkpoint at event 3, expected 0/,
     ],
     [
-      concat(headerChunk, msgpackChunk(ChunkKind.checkpoint, "x")),
+      concat([headerChunk, msgpackChunk(ChunkKind.checkpoint, "x")]),
       /checkpoint at event -1, expected 0/,
     ],
     [
-      concat(headerChunk, encodeChunk(ChunkKind.blob, 0, [new Uint8Array(31)])),
+      concat([headerChunk, encodeChunk(ChunkKind.blob, 0, [new Uint8Array(31)])]),
       /blob chunk shorter than its hash/,
     ],
     [
-      concat(headerChunk, msgpackChunk(ChunkKind.end, { events: 2, digest: new Uint8Array(32) })),
+      concat([headerChunk, msgpackChunk(ChunkKind.end, { events: 2, digest: new Uint8Array(32) })]),
       /end chunk counts 2 events, the trace holds 0/,
     ],
     [
-      concat(headerChunk, msgpackChunk(ChunkKind.end, { events: 0, digest: new Uint8Array(3) })),
+      concat([headerChunk, msgpackChunk(ChunkKind.end, { events: 0, digest: new Uint8Array(3) })]),
       /end chunk digest is not 32 bytes/,
     ],
-    [concat(headerChunk, msgpackChunk(ChunkKind.end, null)), /end event count is not an integer/],
+    [concat([headerChunk, msgpackChunk(ChunkKind.end, null)]), /end event count is not an integer/],
     [
-      concat(sample, msgpackChunk(200, 1)),
+      concat([sample, msgpackChunk(200, 1)]),
       new RegExp(
         `^chunk ${chunksOf(sample).length} at byte ${sample.length}: data after the end chunk$`,
       ),
@@ -175,7 +179,7 @@ Deno.test("inconsistent chunk sequences are refused", () => {
 
 Deno.test("optional chunk kinds (128 and up) are skipped", () => {
   const body = sample.subarray(0, sample.length - endChunk.length);
-  const t = TraceFile.parse(concat(body, msgpackChunk(200, "future"), endChunk));
+  const t = TraceFile.parse(concat([body, msgpackChunk(200, "future"), endChunk]));
   deepEqual([...t.events()], all);
 });
 
@@ -186,14 +190,14 @@ Deno.test("bad event contents are reported with the event number when read", () 
     pack([0, 0, "u", 0, null]),
     pack([8, 0]),
   ]);
-  const t = TraceFile.parse(concat(headerChunk, evs));
+  const t = TraceFile.parse(concat([headerChunk, evs]));
   throws(
     () => [...t.events()],
     isTraceError(/^chunk 1 at byte \d+: event 1: event is not an array$/),
   );
   const short = encodeChunk(ChunkKind.events, 0, [pack(0), pack(2), pack([0, 0, "u", 0, null])]);
   throws(
-    () => [...TraceFile.parse(concat(headerChunk, short)).events()],
+    () => [...TraceFile.parse(concat([headerChunk, short])).events()],
     isTraceError(/holds 1 events but says 2/),
   );
   const deflated = encodeChunk(ChunkKind.events, 1, [
@@ -202,7 +206,7 @@ Deno.test("bad event contents are reported with the event number when read", () 
     new Uint8Array([0xff, 0xff]),
   ]);
   throws(
-    () => [...TraceFile.parse(concat(headerChunk, deflated)).events()],
+    () => [...TraceFile.parse(concat([headerChunk, deflated])).events()],
     isTraceError(/cannot inflate body/),
   );
 });
@@ -214,22 +218,22 @@ Deno.test("blob references must name a blob that is there and sound", () => {
   const proc = pack([0, 0, "u", 0, null]);
   const events = encodeChunk(ChunkKind.events, 0, [pack(0), pack(2), proc, ev]);
   throws(
-    () => [...TraceFile.parse(concat(headerChunk, events)).events()],
+    () => [...TraceFile.parse(concat([headerChunk, events])).events()],
     isTraceError(/refers to blob [0-9a-f]{64}, which the trace lacks/),
   );
   const wrong = encodeChunk(ChunkKind.blob, 0, [ref.hash, new Uint8Array(40)]);
   throws(
-    () => [...TraceFile.parse(concat(headerChunk, wrong, events)).events()],
+    () => [...TraceFile.parse(concat([headerChunk, wrong, events])).events()],
     isTraceError(/does not match its hash/),
   );
   const right = encodeChunk(ChunkKind.blob, 0, [ref.hash, data]);
-  deepEqual([...TraceFile.parse(concat(headerChunk, right, events)).events()][1].args[1], data);
+  deepEqual([...TraceFile.parse(concat([headerChunk, right, events])).events()][1].args[1], data);
 });
 
 Deno.test("reading a closed trace through checks its digest", () => {
   const cs = chunksOf(sample);
   const end = msgpackChunk(ChunkKind.end, { events: 20, digest: new Uint8Array(32) });
-  const t = TraceFile.parse(concat(sample.subarray(0, cs.at(-1)!.offset), end));
+  const t = TraceFile.parse(concat([sample.subarray(0, cs.at(-1)!.offset), end]));
   equal([...t.events(0, 19)].length, 19, "a partial read does not check");
   throws(() => [...t.events()], isTraceError(/^the end chunk's digest does not match the events$/));
 });

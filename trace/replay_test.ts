@@ -9,7 +9,8 @@ import { TraceFile } from "./reader.ts";
 import { Recorder } from "./record.ts";
 import { replayTrace } from "./replay.ts";
 import { MemorySink } from "./sink.ts";
-import { chunksOf, concat } from "./testdata/chunks.ts";
+import { chunksOf } from "./testdata/chunks.ts";
+import { concat } from "../sim/lib9/mod.ts";
 import { enc, sampleHeader, sampleTrace } from "./testdata/sample.ts";
 import { TraceWriter } from "./writer.ts";
 
@@ -145,12 +146,12 @@ Deno.test("events of processes never started are unusable input", () => {
   const head = sampleTrace().subarray(0, h.end);
   const events = (...evs: unknown[]) =>
     encodeChunk(ChunkKind.events, 0, [pack(0), pack(evs.length), ...evs.map((e) => pack(e))]);
-  const orphan = TraceFile.parse(concat(head, events([0, 0, "u", 0, null], [8, 1, 3, 0, null])));
+  const orphan = TraceFile.parse(concat([head, events([0, 0, "u", 0, null], [8, 1, 3, 0, null])]));
   throws(
     () => replayTrace(orphan, memfsFactory),
     (e) => e instanceof TraceError && e.message === "event 1: pid 1 was never started",
   );
-  const skipped = TraceFile.parse(concat(head, events([0, 1, "u", 0, null])));
+  const skipped = TraceFile.parse(concat([head, events([0, 1, "u", 0, null])]));
   throws(
     () => replayTrace(skipped, memfsFactory),
     /^TraceError: event 0: proc starts pid 1, expected 0$/,

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { concat } from "../sim/lib9/mod.ts";
+
 /** Receives whole chunks, in order. */
 export interface TraceSink {
   /** Take one complete chunk. */
@@ -51,14 +53,6 @@ export class MemorySink implements TraceSink {
 
   /** The trace so far, as one byte string. */
   bytes(): Uint8Array {
-    let n = 0;
-    for (const p of this.#parts) n += p.length;
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const p of this.#parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concat(this.#parts);
   }
 }

@@ -39,7 +39,7 @@ import {
   type Syscalls,
 } from "../../sim/ns/mod.ts";
 import { namelenerror, parsename } from "../../sim/ns/mod.ts";
-import { fromUtf8, toUtf8 } from "../../sim/lib9/mod.ts";
+import { concat, fromUtf8, toUtf8 } from "../../sim/lib9/mod.ts";
 
 interface _Fd {
   path: string;
@@ -178,13 +178,7 @@ export class HostFiles implements Syscalls {
       size += f.dir[f.next].length;
       out.push(f.dir[f.next++]);
     }
-    const buf = new Uint8Array(size);
-    let off = 0;
-    for (const e of out) {
-      buf.set(e, off);
-      off += e.length;
-    }
-    return buf;
+    return concat(out);
   }
 
   /** pread(2). */

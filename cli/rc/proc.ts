@@ -12,6 +12,7 @@
  */
 
 import { BIT16SZ, convM2D, type Dir, Ebadfd, PlanError, statcheck } from "../../sim/ns/mod.ts";
+import { concat } from "../../sim/lib9/mod.ts";
 import { Shared } from "./file.ts";
 import type { Space } from "./space.ts";
 
@@ -129,7 +130,7 @@ export class Proc {
       chunks.push(n);
     }
     if (chunks.length === 0) return n === null ? null : [];
-    return _dirpackage(_concat(chunks));
+    return _dirpackage(concat(chunks));
   }
 
   /** fprint(2) of `text` (UTF-8) in one write; the count, or -1. */
@@ -151,16 +152,6 @@ export class Proc {
     for (const f of this.#fds.values()) f.release();
     this.#fds.clear();
   }
-}
-
-function _concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 // dirpackage: whole, well-formed entries only, else null.

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { concat } from "../../sim/lib9/mod.ts";
 import { ORDWR, OREAD, OWRITE, PlanError, SEEK_END } from "../../sim/ns/mod.ts";
 import type { Cmd, OpenRedir, Word } from "./ast.ts";
 import type { Command } from "./cmd/mod.ts";
@@ -370,19 +371,9 @@ export class Shell {
       for (const [k, v] of vars) this.vars.set(k, v);
       this.#line = line;
     }
-    const text = new TextDecoder().decode(_join(chunks));
+    const text = new TextDecoder().decode(concat(chunks));
     return rstrsplit(text, split);
   }
-}
-
-function _join(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 // A variable name that is all digits (and not 0) names an argument.

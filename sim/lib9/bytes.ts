@@ -47,6 +47,19 @@ export function cbytes(s: string): Uint8Array {
   return b;
 }
 
+/** The bytes of `parts`, one after another, in a new array. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** The NUL-terminated string that starts at `i` in `b`, as a byte string. */
 export function cstr(b: Uint8Array, i: number): string {
   let e = i;

@@ -1,5 +1,5 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { bytesToStr, cbytes, cstr, cut, fromUtf8, strToBytes, toUtf8 } from "./bytes.ts";
+import { bytesToStr, cbytes, concat, cstr, cut, fromUtf8, strToBytes, toUtf8 } from "./bytes.ts";
 
 Deno.test("bytesToStr/strToBytes: one code unit per byte, both ways", () => {
   const all = new Uint8Array(256).map((_, i) => i);
@@ -41,4 +41,14 @@ Deno.test("fromUtf8: bytes that are not UTF-8 are refused, surrogate runes too",
   // U+D800 as 9front's runetochar writes it: not UTF-8 to anyone else.
   throws(() => fromUtf8("\xed\xa0\x80"), RangeError);
   throws(() => fromUtf8("\u0100"), /not a byte string/);
+});
+
+Deno.test("concat: parts in order, a new array", () => {
+  const a = Uint8Array.of(1, 2);
+  deepEqual(concat([a, new Uint8Array(0), Uint8Array.of(3)]), Uint8Array.of(1, 2, 3));
+  deepEqual(concat([]), new Uint8Array(0));
+  const one = concat([a]);
+  deepEqual(one, a);
+  one[0] = 9;
+  equal(a[0], 1);
 });

@@ -21,6 +21,7 @@
  * throws(() => cmderror(cb, "no"), /no "quit 'a b'"/);
  * equal(bytesToStr(new Uint8Array([0x68, 0x69])), "hi");
  * equal(toUtf8("é"), "\xc3\xa9");
+ * equal(concat([strToBytes("a"), strToBytes("b")]).length, 2);
  * equal(fromUtf8("\xc3\xa9"), "é");
  * equal(tokenize("a 'b c'", 10)[1], "b c");
  * equal(getfields("pc 0x10", 10, true, " \t")[1], "0x10");
@@ -37,7 +38,7 @@
  * @module
  */
 
-export { bytesToStr, fromUtf8, strToBytes, toUtf8 } from "./bytes.ts";
+export { bytesToStr, concat, fromUtf8, strToBytes, toUtf8 } from "./bytes.ts";
 export type { FmtArg } from "./dofmt.ts";
 export { fmtP, fmtQ, fmtSharpQ, fmtX, fmtXpad, Seprint, smprint, snprint } from "./dofmt.ts";
 export { getfields } from "./getfields.ts";

@@ -26,6 +26,7 @@ import {
   type Qid,
   QTDIR,
 } from "./dev.ts";
+import { concat } from "../lib9/mod.ts";
 import { Ebadarg, Enonexist, Enotdir, Eperm, error, Eshort } from "./errors.ts";
 import { BIT16SZ, convD2M } from "./stat.ts";
 
@@ -176,17 +177,7 @@ export function devdirread(up: Proc, c: Chan, n: number, gen: DevGen): Uint8Arra
     parts.push(e);
     m += e.length;
   }
-  return _concat(parts, m);
-}
-
-function _concat(parts: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let p = 0;
-  for (const b of parts) {
-    out.set(b, p);
-    p += b.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /**

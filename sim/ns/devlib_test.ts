@@ -30,6 +30,7 @@ import {
   readstr,
 } from "./devlib.ts";
 import { convD2M, convM2D } from "./stat.ts";
+import { concat } from "../lib9/mod.ts";
 import { rejects } from "../testdata/planerror.ts";
 
 const glenda: Proc = { user: "glenda", eve: "glenda" };
@@ -196,7 +197,7 @@ Deno.test("devdirread: whole entries from c.dri, Eshort when none fits", () => {
   const a = convD2M(tdev.gen(bob, root(), 0) as Dir, 100);
   const d = convD2M(tdev.gen(bob, root(), 2) as Dir, 100);
   const c = root();
-  assertEquals(devdirread(bob, c, 1000, tdev.gen), concat(a, d));
+  assertEquals(devdirread(bob, c, 1000, tdev.gen), concat([a, d]));
   assertEquals(c.dri, 3);
   assertEquals(devdirread(bob, c, 1000, tdev.gen).length, 0);
   const c2 = root();
@@ -209,13 +210,6 @@ Deno.test("devdirread: whole entries from c.dri, Eshort when none fits", () => {
   rejects(() => devdirread(bob, root(), 2, tdev.gen), "i/o count too small");
   assertEquals(devdirread(bob, root(), 0, tdev.gen).length, 0);
 });
-
-function concat(x: Uint8Array, y: Uint8Array): Uint8Array {
-  const r = new Uint8Array(x.length + y.length);
-  r.set(x);
-  r.set(y, x.length);
-  return r;
-}
 
 Deno.test("readstr and readbuf: clipped reads, offsets as C's ulong", () => {
   const t = new TextDecoder();

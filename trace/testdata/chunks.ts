@@ -18,17 +18,6 @@ export function chunksOf(bytes: Uint8Array): Chunk[] {
   }
 }
 
-/** Concatenate byte strings. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** A chunk of `kind` whose payload is the msgpack encodings of `values`. */
 export function msgpackChunk(kind: number, ...values: unknown[]): Uint8Array {
   return encodeChunk(kind, 0, values.map((v) => pack(v)));

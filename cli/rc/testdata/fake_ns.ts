@@ -8,6 +8,7 @@
  * @module
  */
 
+import { concat } from "../../../sim/lib9/mod.ts";
 import {
   convD2M,
   type Dir,
@@ -260,14 +261,7 @@ export class FakeNs implements Syscalls {
   }
 
   #dirbytes(path: string): Uint8Array {
-    const entries = this.#children(path).map((c) => convD2M(this.#dir(c), 1 << 16));
-    const out = new Uint8Array(entries.reduce((n, e) => n + e.length, 0));
-    let off = 0;
-    for (const e of entries) {
-      out.set(e, off);
-      off += e.length;
-    }
-    return out;
+    return concat(this.#children(path).map((c) => convD2M(this.#dir(c), 1 << 16)));
   }
 
   #dir(path: string): Dir {
