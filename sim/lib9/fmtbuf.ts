@@ -99,14 +99,21 @@ export function fmtcpy(f: Fmt, s: string, m: number, n: number, sz: number): voi
   if ((fl & FmtPrec) && n > f.prec) n = f.prec;
   if (!(fl & FmtLeft)) fmtpad(f, w - n);
   for (let nc = n; nc > 0; nc--) {
-    let r = byteAt(s, m);
-    if (r < Runeself) m++;
-    else if (me - m >= UTFmax || fullrune(s, m, me - m)) {
-      const [rr, len] = chartorune(s, m);
-      r = rr;
-      m += len;
-    } else break;
-    fmtrune(f, r);
+    const rw = fmtrunein(s, m, me);
+    if (rw === undefined) break;
+    m += rw[1];
+    fmtrune(f, rw[0]);
   }
   if (fl & FmtLeft) fmtpad(f, w - n);
+}
+
+/**
+ * The rune at byte `m` of `s` and its width, as _fmtcpy and qstrfmt step
+ * through text ending at byte `me`: undefined where `me` cuts a rune off.
+ */
+export function fmtrunein(s: string, m: number, me: number): [number, number] | undefined {
+  const r = byteAt(s, m);
+  if (r < Runeself) return [r, 1];
+  if (me - m >= UTFmax || fullrune(s, m, me - m)) return chartorune(s, m);
+  return undefined;
 }

@@ -14,8 +14,17 @@
  */
 
 import { cut } from "./bytes.ts";
-import { type Fmt, fmtcpy, FmtLeft, fmtpad, FmtPrec, fmtrune, FmtSharp } from "./fmtbuf.ts";
-import { byteAt, chartorune, fullrune, Runeself, UTFmax } from "./rune.ts";
+import {
+  type Fmt,
+  fmtcpy,
+  FmtLeft,
+  fmtpad,
+  FmtPrec,
+  fmtrune,
+  fmtrunein,
+  FmtSharp,
+} from "./fmtbuf.ts";
+import { chartorune } from "./rune.ts";
 
 /** Quoteinfo, for byte output. */
 interface _Quoteinfo {
@@ -65,15 +74,11 @@ function _qstrfmt(s: string, q: _Quoteinfo, f: Fmt): void {
   if (!(fl & FmtLeft)) fmtpad(f, w - q.nbytesout);
   fmtrune(f, 0x27);
   for (let nc = q.nrunesin; nc > 0; nc--) {
-    let r = byteAt(s, m);
-    if (r < Runeself) m++;
-    else if (me - m >= UTFmax || fullrune(s, m, me - m)) {
-      const [rr, len] = chartorune(s, m);
-      r = rr;
-      m += len;
-    } else break;
-    fmtrune(f, r);
-    if (r === 0x27) fmtrune(f, r);
+    const rw = fmtrunein(s, m, me);
+    if (rw === undefined) break;
+    m += rw[1];
+    fmtrune(f, rw[0]);
+    if (rw[0] === 0x27) fmtrune(f, 0x27);
   }
   fmtrune(f, 0x27);
   if (fl & FmtLeft) fmtpad(f, w - q.nbytesout);
