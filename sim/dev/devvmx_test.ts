@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, equal } from "node:assert/strict";
-import { Kernel, type KernelOptions } from "../kernel.ts";
+import { Kernel, type KernelOptions } from "../mod.ts";
 import {
   type Dir,
   dirread,
@@ -64,6 +64,14 @@ function regval(text: string, name: string): string {
   const line = text.split("\n").find((l) => l.startsWith(name + " "));
   if (line === undefined) throw new Error(`no ${name} in regs`);
   return line.slice(name.length + 1);
+}
+
+/** Read one register of vCPU 0 and write one regs line. */
+function regs0(p: Syscalls): { get(r: string): string; set(line: string): number } {
+  return {
+    get: (r) => regval(cat(p, "#X/0/regs"), r),
+    set: (line) => echo(p, "#X/0/regs", line + "\n"),
+  };
 }
 
 /** A sticky segment vm.0 of `len` bytes (va 0x10000000). */
@@ -462,8 +470,7 @@ Deno.test("regs: read-only exit rows accept any write and keep their values", ()
 Deno.test("regs: kernel-owned CR0/CR4 bits, the masks, the fake (shadow) rows", () => {
   const { p } = setup();
   clone(p);
-  const get = (r: string) => regval(cat(p, "#X/0/regs"), r);
-  const set = (s: string) => echo(p, "#X/0/regs", s + "\n");
+  const { get, set } = regs0(p);
   set("cr0real 0");
   equal(get("cr0real"), "0x0000000000000030");
   set("cr0real 0xffffffffffffffff");
@@ -492,8 +499,7 @@ Deno.test("regs: kernel-owned CR0/CR4 bits, the masks, the fake (shadow) rows", 
 Deno.test("regs: efer and cr0real recompute EFER.LMA; dr6/dr7 keep 32 bits; xcr0 has x87 and the host's bits", () => {
   const { p } = setup();
   clone(p);
-  const get = (r: string) => regval(cat(p, "#X/0/regs"), r);
-  const set = (s: string) => echo(p, "#X/0/regs", s + "\n");
+  const { get, set } = regs0(p);
   set("efer 0x400");
   equal(get("efer"), "0x0000000000000000");
   set("efer 0x100");

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { Field } from "../cpu/fields.ts";
+import { Field } from "../cpu/mod.ts";
 import { HOST, type Host } from "./host.ts";
 
 /** What the checks read: the VMCS guest-state area and the controls, as the CPU holds them. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Field } from "../cpu/fields.ts";
+import { Field } from "../cpu/mod.ts";
 import {
   checkcontrols,
   checkguest,

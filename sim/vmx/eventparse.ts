@@ -20,7 +20,7 @@
  * @module
  */
 
-import { Ebadctl, error } from "../ns/errors.ts";
+import { Ebadctl, error } from "../ns/mod.ts";
 import { strtoul } from "../lib9/mod.ts";
 import { except } from "./exitreasons.ts";
 

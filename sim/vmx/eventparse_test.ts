@@ -1,5 +1,5 @@
 import { deepEqual, throws } from "node:assert/strict";
-import { PlanError } from "../ns/errors.ts";
+import { PlanError } from "../ns/mod.ts";
 import { eventparse } from "./eventparse.ts";
 
 const _E = (info: number, code = 0, ilen = 0) => ({ info, code, ilen });

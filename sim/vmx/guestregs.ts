@@ -14,8 +14,8 @@
  * @module
  */
 
-import { Field, type GuestState } from "../cpu/fields.ts";
-import { error } from "../ns/errors.ts";
+import { Field, type GuestState } from "../cpu/mod.ts";
+import { error } from "../ns/mod.ts";
 import { getfields, Seprint, strtoull } from "../lib9/mod.ts";
 import { CR0KERNEL, CR4KERNEL, HOST } from "./host.ts";
 

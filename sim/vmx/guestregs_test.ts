@@ -1,19 +1,9 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { Field, type GuestState } from "../cpu/fields.ts";
-import { PlanError } from "../ns/errors.ts";
+import { Field, type GuestState } from "../cpu/mod.ts";
+import { MapFields } from "./testdata/fields.ts";
+import { PlanError } from "../ns/mod.ts";
 import { cmdgetregs, guestregs, setregs } from "./guestregs.ts";
 import { errstrOf } from "../testdata/planerror.ts";
-
-/** A map-backed guest state that stores values as given (no width cut). */
-class _Fields implements GuestState {
-  readonly m = new Map<Field, bigint>();
-  getField(f: Field): bigint {
-    return this.m.get(f) ?? 0n;
-  }
-  setField(f: Field, v: bigint): void {
-    this.m.set(f, v);
-  }
-}
 
 const _regs = (gs: GuestState, text: string) => setregs(gs, text, "\n", " \t");
 
@@ -37,7 +27,7 @@ Deno.test("guestregs: devvmx's rows in devvmx's order, frozen", () => {
 });
 
 Deno.test("cmdgetregs: every row padded to twice its size", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   gs.setField(Field.RIP, 0x100000n);
   gs.setField(Field.RFLAGS, 2n);
   gs.setField(Field.R15, 0xffffffffffffffffn);
@@ -90,7 +80,7 @@ Deno.test("cmdgetregs: every row padded to twice its size", () => {
 });
 
 Deno.test("cmdgetregs: the fake CRs show real bits outside the mask, shadow inside", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   gs.setField(Field.CR0, 0x80000031n);
   gs.setField(Field.CR0_MASK, 0x80000020n);
   gs.setField(Field.CR0_SHADOW, 0x11n);
@@ -103,7 +93,7 @@ Deno.test("cmdgetregs: the fake CRs show real bits outside the mask, shadow insi
 });
 
 Deno.test("setregs: generic rows, C numbers, cut to the field width", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   const text = "pc 0x100000\nsp\t010\nax  -1\ncs 0x12345\ncslimit 0x1ffffffff\n" +
     "gdtrlimit 65535\npat 0x0007040600070406\nr9 18446744073709551616\n";
   equal(_regs(gs, text), text.length);
@@ -118,7 +108,7 @@ Deno.test("setregs: generic rows, C numbers, cut to the field width", () => {
 });
 
 Deno.test("setregs: bytes consumed through the last separator; blank records skipped", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   equal(_regs(gs, "pc 1\nsp 2"), 5);
   equal(gs.getField(Field.RIP), 1n);
   equal(gs.m.has(Field.RSP), false);
@@ -135,7 +125,7 @@ Deno.test("setregs: bytes consumed through the last separator; blank records ski
 });
 
 Deno.test("setregs: errors, with earlier records applied", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   equal(errstrOf(() => _regs(gs, "pc 1\nsp\n")), "number of fields wrong");
   equal(gs.getField(Field.RIP), 1n);
   equal(errstrOf(() => _regs(gs, "pc 1 2\n")), "number of fields wrong");
@@ -154,7 +144,7 @@ Deno.test("setregs: errors, with earlier records applied", () => {
 });
 
 Deno.test("setregs: go/step syntax, name=value;", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   equal(setregs(gs, "pc=0x10;ax=3;bx=4", ";", "="), 13);
   equal(gs.getField(Field.RIP), 0x10n);
   equal(gs.getField(Field.RAX), 3n);
@@ -166,7 +156,7 @@ Deno.test("setregs: go/step syntax, name=value;", () => {
 });
 
 Deno.test("cr0real and cr4real keep the host-owned bits", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   gs.setField(Field.CR0, 0x31n);
   gs.setField(Field.CR4, 0x2040n);
   _regs(gs, "cr0real 0xffffffffffffffff\ncr4real 0\n");
@@ -179,7 +169,7 @@ Deno.test("cr0real and cr4real keep the host-owned bits", () => {
 });
 
 Deno.test("cr0mask and cr4mask always include the host-owned bits", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   _regs(gs, "cr0mask 0x80000001\ncr4mask 0x20\n");
   equal(gs.getField(Field.CR0_MASK), 0xffffffff9ffafff1n);
   equal(gs.getField(Field.CR4_MASK), 0xffffffffffc8f060n);
@@ -187,14 +177,14 @@ Deno.test("cr0mask and cr4mask always include the host-owned bits", () => {
 });
 
 Deno.test("cr0fake and cr4fake write the shadows whole", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   _regs(gs, "cr0fake 0xffffffffffffffff\ncr4fake 0x10\n");
   equal(gs.getField(Field.CR0_SHADOW), 0xffffffffffffffffn);
   equal(gs.getField(Field.CR4_SHADOW), 0x10n);
 });
 
 Deno.test("efer and cr0real update EFER.LMA and the IA-32e entry control", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   gs.setField(Field.CR0, 0x31n);
   gs.setField(Field.ENTRY_CTLS, 0xd1ffn);
   _regs(gs, "efer 0x100\n");
@@ -216,7 +206,7 @@ Deno.test("efer and cr0real update EFER.LMA and the IA-32e entry control", () =>
 });
 
 Deno.test("updatelma leaves the entry control alone when EFER does not change", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   gs.setField(Field.CR0, 0x80000031n);
   gs.setField(Field.ENTRY_CTLS, 0xd1ffn);
   _regs(gs, "efer 0x500\n");
@@ -227,7 +217,7 @@ Deno.test("updatelma leaves the entry control alone when EFER does not change", 
 });
 
 Deno.test("dr6 and dr7 keep the low 32 bits; xcr0 gets x87 and the host's mask", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   _regs(gs, "dr6 0x123456789\ndr7 -1\nxcr0 0\n");
   equal(gs.getField(Field.DR6), 0x23456789n);
   equal(gs.getField(Field.DR7), 0xffffffffn);
@@ -244,7 +234,7 @@ Deno.test("dr6 and dr7 keep the low 32 bits; xcr0 gets x87 and the host's mask",
 });
 
 Deno.test("exit-information rows are read-only: writes ignored, values unparsed", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   const names = ["instructionerror", "exitreason", "exitqualification", "exitinterruptinfo"]
     .concat(["exitinterruptcode", "exitinstructionlen", "exitinstructioninfo", "exitva"])
     .concat(["exitpa", "idtinterruptinfo", "idtinterruptcode"]);
@@ -254,7 +244,7 @@ Deno.test("exit-information rows are read-only: writes ignored, values unparsed"
 });
 
 Deno.test("setregs: throws for the bad record, not before it", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   throws(() => _regs(gs, "ax 1\nbx 2\ncx three\ndx 4\n"), PlanError);
   deepEqual([gs.getField(Field.RAX), gs.getField(Field.RBX)], [1n, 2n]);
   equal(gs.m.has(Field.RCX), false);

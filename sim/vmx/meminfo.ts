@@ -23,8 +23,8 @@
  * @module
  */
 
-import { type EptEntry, type GuestRam, PAGE_SIZE, type PhysMap } from "../cpu/bus.ts";
-import { Egreg, error } from "../ns/errors.ts";
+import { type EptEntry, type GuestRam, PAGE_SIZE, type PhysMap } from "../cpu/mod.ts";
+import { Egreg, error } from "../ns/mod.ts";
 import { fmtX, Seprint, strtoull, tokenize } from "../lib9/mod.ts";
 
 /**

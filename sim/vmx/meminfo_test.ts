@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { GuestRam } from "../cpu/bus.ts";
-import { PlanError } from "../ns/errors.ts";
+import { GuestRam } from "../cpu/mod.ts";
+import { PlanError } from "../ns/mod.ts";
 import { type SegAttach, type SegmentRef, UNMAP_LIMIT, VmMemMap } from "./meminfo.ts";
 import { errstrOf } from "../testdata/planerror.ts";
 

@@ -1,6 +1,5 @@
 import { deepStrictEqual as assertEquals, equal, throws } from "node:assert/strict";
-import { GuestRam } from "../cpu/bus.ts";
-import { Field } from "../cpu/fields.ts";
+import { Field, GuestRam } from "../cpu/mod.ts";
 import { newfpsave } from "./fpregs.ts";
 import { cmdgetregs } from "./guestregs.ts";
 import { HOST } from "./host.ts";

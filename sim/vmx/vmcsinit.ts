@@ -8,8 +8,7 @@
  * @module
  */
 
-import { Field } from "../cpu/fields.ts";
-import type { GuestState } from "../cpu/fields.ts";
+import { Field, type GuestState } from "../cpu/mod.ts";
 import { guestinit, HOST, type Host, vmxcontrols } from "./host.ts";
 
 // Access rights as vmcsinit builds them from pc64/mem.h's SEG* bits (>> 8, | accessed).

@@ -1,20 +1,7 @@
 import { deepStrictEqual as assertEquals, equal } from "node:assert/strict";
-import { Field, type GuestState } from "../cpu/fields.ts";
+import { MapFields } from "./testdata/fields.ts";
 import { HOST } from "./host.ts";
 import { CODE_AR, DATA_AR, TSS_AR, UNUSABLE_AR, vmcsinit } from "./vmcsinit.ts";
-
-/** A GuestState that records every write, in order. */
-class Recorder implements GuestState {
-  readonly writes: [string, string][] = [];
-  readonly #v = new Map<Field, bigint>();
-  getField(f: Field): bigint {
-    return this.#v.get(f) ?? 0n;
-  }
-  setField(f: Field, v: bigint): void {
-    this.#v.set(f, v);
-    this.writes.push([Field[f], "0x" + v.toString(16)]);
-  }
-}
 
 Deno.test("access rights from pc64/mem.h's SEG bits, as vmcsinit builds them", () => {
   // (SEGG|SEGD|SEGP|SEGPL(0)|SEGEXEC|SEGR) >> 8 | 1: 0xc09a00 >> 8 | 1.
@@ -27,7 +14,7 @@ Deno.test("access rights from pc64/mem.h's SEG bits, as vmcsinit builds them", (
 });
 
 Deno.test("vmcsinit writes the controls and the guest state, nothing else", () => {
-  const r = new Recorder();
+  const r = new MapFields();
   vmcsinit(r);
   const seg = (s: string, ar: string) => [
     [`${s}_BASE`, "0x0"],
@@ -70,7 +57,7 @@ Deno.test("vmcsinit writes the controls and the guest state, nothing else", () =
 });
 
 Deno.test("vmcsinit follows the host: CR0 and CR4 keep only the kernel-owned bits the host has", () => {
-  const r = new Recorder();
+  const r = new MapFields();
   // A host with CR0.CD set, CR4 = PAE|VMXE (no MCE), XCR0 support x87|SSE.
   vmcsinit(r, { ...HOST, cr0: 0xc0010031n, cr4: 0x20n | 1n << 13n, xcr0: 3n });
   const got = new Map(r.writes);

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { Field, type GuestState } from "../cpu/fields.ts";
+import { Field, type GuestState } from "../cpu/mod.ts";
 import { Seprint } from "../lib9/mod.ts";
 import { except, exitreasons } from "./exitreasons.ts";
 

@@ -1,5 +1,6 @@
 import { equal } from "node:assert/strict";
-import { Field, type GuestState } from "../cpu/fields.ts";
+import { Field } from "../cpu/mod.ts";
+import { MapFields } from "./testdata/fields.ts";
 import { cmdwait, type ExitFields, formatack, formatexit } from "./waitline.ts";
 
 const _BASE: ExitFields = Object.freeze({
@@ -130,18 +131,8 @@ Deno.test("formatack: *ack and the vector in decimal", () => {
   equal(formatack(0), "*ack 0\n");
 });
 
-class _Fields implements GuestState {
-  #m = new Map<Field, bigint>();
-  getField(f: Field): bigint {
-    return this.#m.get(f) ?? 0n;
-  }
-  setField(f: Field, v: bigint): void {
-    this.#m.set(f, v);
-  }
-}
-
 Deno.test("cmdwait: reads the exit from the guest state", () => {
-  const gs = new _Fields();
+  const gs = new MapFields();
   gs.setField(Field.EXIT_REASON, 48n);
   gs.setField(Field.EXIT_QUALIFICATION, 0x182n);
   gs.setField(Field.EXIT_INTR_INFO, 0x800n);
