@@ -80,7 +80,7 @@ export function diffTraces(a: TraceFile, b: TraceFile, options: DiffOptions = {}
   let j = 0;
   while (i < ea.length || j < eb.length) {
     if (i < ea.length && j < eb.length && ka[i] === kb[j]) {
-      _pair(out, i, j, ea[i], eb[j], fa.file(ea[i]), limit);
+      _pair(out, { i, j, a: ea[i], b: eb[j], file: fa.file(ea[i]) }, limit);
       fa.track(ea[i]);
       fb.track(eb[j]);
       i++;
@@ -91,7 +91,8 @@ export function diffTraces(a: TraceFile, b: TraceFile, options: DiffOptions = {}
     const paired = Math.min(di, dj);
     for (let k = 0; k < Math.max(di, dj); k++) {
       if (k < paired) {
-        _changed(out, i + k, j + k, ea[i + k], eb[j + k], fa.file(ea[i + k]), limit);
+        const a = ea[i + k];
+        _changed(out, { i: i + k, j: j + k, a, b: eb[j + k], file: fa.file(a) }, limit);
       } else if (k < di) {
         out.push({ a: i + k, kind: "only in a", event: formatEvent(ea[i + k], limit), fields: [] });
       } else {
@@ -163,38 +164,43 @@ class _Files {
   }
 }
 
-function _pair(
-  out: Difference[],
-  i: number,
-  j: number,
-  a: TraceEvent,
-  b: TraceEvent,
-  file: string | undefined,
-  limit: number,
-): void {
-  const where = {
-    a: i,
-    b: j,
-    event: formatEvent(a, limit),
-    ...(file === undefined ? {} : { file }),
+/** Events paired up: their indices, the events, and the file `a` concerns. */
+interface _Paired {
+  i: number;
+  j: number;
+  a: TraceEvent;
+  b: TraceEvent;
+  file: string | undefined;
+}
+
+/** Where a difference of `p` is: both indices, `a` listed, and the file. */
+function _where(p: _Paired, limit: number) {
+  return {
+    a: p.i,
+    b: p.j,
+    event: formatEvent(p.a, limit),
+    ...(p.file === undefined ? {} : { file: p.file }),
   };
+}
+
+/** Two events of the same call: their outcomes and notes compared. */
+function _pair(out: Difference[], p: _Paired, limit: number): void {
+  const { a, b, file } = p;
   if (!sameOutcome(a.outcome, b.outcome)) {
-    out.push({ ...where, kind: "outcome", fields: outcomeDiff(a, b.outcome, file, limit) });
+    out.push({
+      ..._where(p, limit),
+      kind: "outcome",
+      fields: outcomeDiff(a, b.outcome, file, limit),
+    });
   }
   if (a.note !== undefined && b.note !== undefined && !sameValue(a.note, b.note)) {
-    out.push({ ...where, kind: "note", fields: valueDiff(a.note, b.note, "note") });
+    out.push({ ..._where(p, limit), kind: "note", fields: valueDiff(a.note, b.note, "note") });
   }
 }
 
-function _changed(
-  out: Difference[],
-  i: number,
-  j: number,
-  a: TraceEvent,
-  b: TraceEvent,
-  file: string | undefined,
-  limit: number,
-): void {
+/** Two events in the same place making different calls: every field that differs. */
+function _changed(out: Difference[], p: _Paired, limit: number): void {
+  const { a, b, file } = p;
   const fields: FieldDiff[] = [];
   if (a.op !== b.op || a.pid !== b.pid) {
     fields.push({ name: "call", a: formatCall(a, limit), b: formatCall(b, limit) });
@@ -210,14 +216,9 @@ function _changed(
   if (a.op === b.op && !sameOutcome(a.outcome, b.outcome)) {
     fields.push(...outcomeDiff(a, b.outcome, file, limit));
   }
-  out.push({
-    a: i,
-    b: j,
-    kind: "call",
-    event: formatEvent(a, limit),
-    ...(file ? { file } : {}),
-    fields,
-  });
+  // kind second, as --json has always listed a changed call.
+  const { a: ia, b: ib, ...rest } = _where(p, limit);
+  out.push({ a: ia, b: ib, kind: "call", ...rest, fields });
 }
 
 /**
