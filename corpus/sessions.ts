@@ -19,6 +19,7 @@ import {
   type Syscalls,
 } from "../sim/mod.ts";
 import type { Recorder } from "../trace/mod.ts";
+import { descriptorTables } from "./guest.ts";
 
 /** A session: it makes its processes with `rec.process(user)`. */
 export type Session = (rec: Recorder) => void;
@@ -67,12 +68,6 @@ function _boot(p: Syscalls, image: Uint8Array): number {
   return ctl;
 }
 
-function _desc(lo: number, hi: number): number[] {
-  return [lo, lo >>> 8, lo >>> 16, lo >>> 24, hi, hi >>> 8, hi >>> 16, hi >>> 24].map((x) =>
-    x & 0xff
-  );
-}
-
 /**
  * Guest memory with a GDT at 0x100 (flat code 0x08, flat data 0x10), an IDT
  * at 0x200 whose gates for 6, 13 and 32 lead to a hlt at 0x3000 + 16 *
@@ -80,12 +75,7 @@ function _desc(lo: number, hi: number): number[] {
  */
 function _idtImage(code: readonly number[]): Uint8Array {
   const m = new Uint8Array(0x4000);
-  m.set([..._desc(0, 0), ..._desc(0xffff, 0x00cf9a00), ..._desc(0xffff, 0x00cf9200)], 0x100);
-  for (const v of [6, 13, 32]) {
-    const h = 0x3000 + 16 * v;
-    m.set(_desc(0x00080000 | (h & 0xffff), (h & 0xffff0000) | 0x8e00), 0x200 + 8 * v);
-    m[h] = 0xf4;
-  }
+  for (const [addr, bytes] of descriptorTables([6, 13, 32])) m.set(bytes, addr);
   m.set(code, 0x1000);
   return m;
 }

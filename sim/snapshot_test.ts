@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { DMDIR, Kernel, type KernelOptions, ORCLOSE, ORDWR, OREAD, OTRUNC, OWRITE } from "./mod.ts";
 import { SNAPSHOT_VERSION } from "./snapshot.ts";
 import { type Arg, b, type Op, runFresh, runOps } from "./testdata/session.ts";
+import { descriptorTables } from "../corpus/guest.ts";
 
 /** Builds a session call by call; each call's index is what `{ ref }` names. */
 class _Script {
@@ -28,21 +29,10 @@ class _Script {
 const HELLO = [0xb0, 0x48, 0xe6, 0xe9, 0xf4]; // mov al,'H'; out 0xe9,al; hlt
 const LOOP = [0x31, 0xc0, 0xb9, 3, 0, 0, 0, 0x40, 0xe2, 0xfd, 0xe6, 0xe9, 0xf4];
 
-function _desc(lo: number, hi: number): number[] {
-  return [lo, lo >>> 8, lo >>> 16, lo >>> 24, hi, hi >>> 8, hi >>> 16, hi >>> 24].map((x) =>
-    x & 0xff
-  );
-}
-
 /** Guest memory: GDT at 0x100, IDT (vectors 6, 13, 32) at 0x200, code at 0x1000 and 0x2000. */
 function _image(): Uint8Array {
   const m = new Uint8Array(0x4000);
-  m.set([..._desc(0, 0), ..._desc(0xffff, 0x00cf9a00), ..._desc(0xffff, 0x00cf9200)], 0x100);
-  for (const v of [6, 13, 32]) {
-    const h = 0x3000 + 16 * v;
-    m.set(_desc(0x00080000 | (h & 0xffff), (h & 0xffff0000) | 0x8e00), 0x200 + 8 * v);
-    m[h] = 0xf4;
-  }
+  for (const [addr, bytes] of descriptorTables([6, 13, 32])) m.set(bytes, addr);
   m.set(HELLO, 0x1000);
   m.set(LOOP, 0x2000);
   return m;

@@ -18,17 +18,12 @@ import {
   OWRITE,
   type Syscalls,
 } from "../../mod.ts";
+import { descriptorTables, GDT, IDT } from "../../corpus/guest.ts";
 
 /** Guest-physical address where test code starts. */
 export const CODE = 0x1000;
 /** Initial stack pointer the tests give the guest. */
 export const STACK = 0x8000;
-/** Guest-physical address of the GDT installIdt writes. */
-export const GDT = 0x100;
-/** Guest-physical address of the IDT installIdt writes. */
-export const IDT = 0x200;
-/** Handler of vector v: a `hlt` at HANDLERS + 16 * v. */
-export const HANDLERS = 0x3000;
 
 const _enc = new TextEncoder();
 const _dec = new TextDecoder();
@@ -145,30 +140,10 @@ export function status(vm: Vm): string {
   return get(vm, "status");
 }
 
-function _desc(lo: number, hi: number): number[] {
-  const b = new Uint8Array(8);
-  const v = new DataView(b.buffer);
-  v.setUint32(0, lo, true);
-  v.setUint32(4, hi, true);
-  return [...b];
-}
-
-/**
- * A GDT (null; 0x08 flat 32-bit code, DPL 0; 0x10 flat writable data) and an
- * IDT whose 32-bit interrupt gates for `vectors` lead to a `hlt` at
- * HANDLERS + 16 * vector, and the regs that point the vCPU at them.
- */
+/** corpus/guest.ts's descriptorTables written to the guest, and the regs that point the vCPU at them. */
 export function installIdt(vm: Vm, vectors: readonly number[]): void {
-  // Flat descriptors: limit 0xfffff with G, base 0; access 0x9a (code) and 0x92 (data), D=1.
-  poke(vm, GDT, [..._desc(0, 0), ..._desc(0xffff, 0x00cf9a00), ..._desc(0xffff, 0x00cf9200)]);
-  let top = 0;
-  for (const v of vectors) {
-    const h = HANDLERS + 16 * v;
-    // Interrupt gate: offset 15:0, selector 0x08; P, DPL 0, type 0xe, offset 31:16.
-    poke(vm, IDT + 8 * v, _desc(0x00080000 | (h & 0xffff), (h & 0xffff0000) | 0x8e00));
-    poke(vm, h, [0xf4]);
-    top = Math.max(top, v);
-  }
+  for (const [addr, bytes] of descriptorTables(vectors)) poke(vm, addr, bytes);
+  const top = Math.max(0, ...vectors);
   put(
     vm,
     "regs",

@@ -3,19 +3,8 @@
 // protected mode; the handler of vector v is a hlt at HANDLERS + 16 * v.
 
 import { deepEqual, equal } from "node:assert/strict";
-import {
-  boot,
-  CODE,
-  ctl,
-  HANDLERS,
-  installIdt,
-  peek32,
-  put,
-  reg,
-  STACK,
-  status,
-  wait,
-} from "./_vm.ts";
+import { boot, CODE, ctl, installIdt, peek32, put, reg, STACK, status, wait } from "./_vm.ts";
+import { HANDLERS } from "../../corpus/guest.ts";
 import { rejects } from "../../sim/testdata/planerror.ts";
 
 const GO = `go pc=${CODE};sp=${STACK};`;
