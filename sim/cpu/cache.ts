@@ -17,7 +17,7 @@ import { type CodeSource, decode } from "./decode.ts";
 import type { BlockFn } from "./jit.ts";
 import { HANDLERS } from "./handlers.ts";
 import { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, Insn } from "./insn.ts";
-import { fetchRam } from "./mem.ts";
+import { codeLin, codePhys, fetchRam } from "./mem.ts";
 import { Attr } from "./operands.ts";
 import { markCode } from "./smc.ts";
 import { type CpuState, CS, dead, hexPc, raise } from "./state.ts";
@@ -97,12 +97,12 @@ class _Fetcher implements CodeSource {
 
   byteAt(off: number): number {
     const c = this.c;
-    if (off > c.segLimit[CS]) {
+    const lin = codeLin(c, off);
+    if (lin < 0) {
       if (this.first) raise(c, 13, 0);
       return -1;
     }
-    const lin = (c.segBase[CS] + off) >>> 0;
-    const page = lin >>> 12;
+    const page = Math.floor(lin / PAGE_SIZE);
     if (page !== this.page) {
       const ram = fetchRam(c, lin, !this.first);
       if (ram === undefined) return -1;
@@ -164,9 +164,7 @@ export class CodeCache {
   lookup(prev: Block | null): Block {
     const c = this.#c;
     const ip = c.ip;
-    const lin = (c.segBase[CS] + ip) >>> 0;
-    if (c.paging) dead(c, "unimplemented paging");
-    const phys = lin;
+    const phys = codePhys(c);
     if (prev !== null) {
       // Two hints: a conditional branch alternates between its target and its fall-through.
       const h = prev.succ, h2 = prev.succ2;
@@ -206,7 +204,7 @@ export class CodeCache {
     const insns: Insn[] = [];
     let off = ip >>> 0, bytes = 0;
     const mask = c.ipMask === -1 ? 0xffffffff : 0xffff;
-    const page0 = Math.floor(phys / PAGE_SIZE);
+    const page0 = Math.floor(codeLin(c, off) / PAGE_SIZE);
     for (;;) {
       f.first = insns.length === 0;
       const i = new Insn();
@@ -226,7 +224,7 @@ export class CodeCache {
       bytes += i.len;
       off = (off + i.len) & mask;
       if (h === undefined || i.attr & (Attr.END | Attr.ALONE) || insns.length >= _MAX_INSNS) break;
-      if (Math.floor(((c.segBase[CS] + off) >>> 0) / PAGE_SIZE) !== page0) break;
+      if (Math.floor(codeLin(c, off) / PAGE_SIZE) !== page0) break;
     }
     return new Block(phys, c.mode, insns, bytes, f.rams, f.pages);
   }

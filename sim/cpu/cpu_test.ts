@@ -143,7 +143,10 @@ Deno.test("DEAD is sticky; unmodeled modes and activity states fail loudly", () 
   const l = cpuWith("90").cpu;
   l.setField(Field.EFER, 0x500n);
   l.setField(Field.CS_AR, 0xa09bn);
-  assertEquals([l.run(1), l.deadMessage], [RunStatus.DEAD, "unimplemented IA-32e mode without paging"]);
+  assertEquals([l.run(1), l.deadMessage], [
+    RunStatus.DEAD,
+    "unimplemented IA-32e mode without paging",
+  ]);
   const v = cpuWith("90").cpu;
   v.setField(Field.RFLAGS, 0x20002n);
   assertEquals([v.run(1), v.deadMessage], [RunStatus.DEAD, "unimplemented virtual-8086 mode"]);
@@ -152,7 +155,11 @@ Deno.test("DEAD is sticky; unmodeled modes and activity states fail loudly", () 
   assertEquals([h.run(1), h.deadMessage], [RunStatus.DEAD, "unimplemented activity state 1"]);
   const p = cpuWith("a1 00 50 00 00").cpu;
   p.setField(Field.CR0, 0x80000031n);
-  assertEquals([p.run(1), p.deadMessage], [RunStatus.DEAD, "unimplemented paging"]);
+  p.setField(Field.CR4, 0x20n);
+  assertEquals([p.run(1), p.deadMessage], [
+    RunStatus.DEAD,
+    "unimplemented PAE paging entered with PDPTEs from the VMCS guest-state area",
+  ]);
 });
 
 Deno.test("unimplemented opcodes name the bytes decoded so far and the PC", () => {

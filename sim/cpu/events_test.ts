@@ -188,11 +188,6 @@ Deno.test("unmodeled delivery paths fail loudly", () => {
     RunStatus.DEAD,
     "unimplemented task gate",
   ]);
-  const g16 = _pm("0f 0b", [[6, 0x3000, 0x86]]);
-  assertEquals([g16.cpu.run(10), g16.cpu.deadMessage], [
-    RunStatus.DEAD,
-    "unimplemented 16-bit interrupt gate",
-  ]);
   const ring3 = _pm("0f 0b", [[6, 0x3000, 0x8e]]);
   ring3.cpu.setField(Field.SS_AR, 0xc0f3n);
   ring3.cpu.setField(Field.CS_AR, 0xc0fbn);

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { setReg } from "./access.ts";
+import { setReg, setReg64 } from "./access.ts";
 import {
   EXIT_CR_ACCESS,
   EXIT_DR_ACCESS,
@@ -23,11 +23,11 @@ import {
 } from "./exits.ts";
 import { Field } from "./fields.ts";
 import type { Handler, Insn } from "./insn.ts";
-import { refreshMode } from "./mode.ts";
+import { refreshMode, writeCr } from "./mode.ts";
 import { IF, VM } from "./operands.ts";
 import { type CpuState, CS, dead, FS, GS, raise, ZERO_LANE } from "./state.ts";
 
-const _CR4_TSD = 1 << 2, _CR4_DE = 1 << 3, _CR4_PAE = 1 << 5, _CR4_PCIDE = 1 << 17;
+const _CR4_TSD = 1 << 2, _CR4_DE = 1 << 3;
 const _CR4_OSXSAVE = 1 << 18, _CR4_SMXE = 1 << 14;
 const _EFER_LME = 0x100, _EFER_LMA = 0x400, _EFER_OK = 0xd01;
 
@@ -205,13 +205,13 @@ function _movRC(c: CpuState, i: Insn): void {
     const sh = c.lo(f === Field.CR0 ? Field.CR0_SHADOW : Field.CR4_SHADOW);
     v = (v & ~m) | (sh & m);
   }
-  setReg(c, i.rmX, 4, v);
+  setReg64(c, i.rmX, v, c.mode === 64 ? c.hi(f) : 0);
 }
 
 function _movCR(c: CpuState, i: Insn): void {
   if (c.cpl > 0) _gp0(c);
   if (i.reg === 8) dead(c, "unimplemented CR8");
-  const v = c.r32[i.rmX] >>> 0;
+  let v = c.r32[i.rmX] >>> 0, h = c.mode === 64 ? c.r32[i.rmX + 1] : 0;
   const f = _crField(i.reg);
   if (f === Field.CR0 || f === Field.CR4) {
     const mf = f === Field.CR0 ? Field.CR0_MASK : Field.CR4_MASK;
@@ -219,27 +219,14 @@ function _movCR(c: CpuState, i: Insn): void {
     const mlo = c.lo(mf), mhi = c.hi(mf);
     // Exit when a host-owned bit would differ from the shadow (SDM vol. 3 §26.1.3);
     // qualification: CR number, access type 0 (MOV to CR), GPR in bits 11:8 (table 27-3).
-    if (((v ^ c.lo(sf)) & mlo) !== 0 || (c.hi(sf) & mhi) !== 0) {
+    if (((v ^ c.lo(sf)) & mlo) !== 0 || ((h ^ c.hi(sf)) & mhi) !== 0) {
       vmexit(c, EXIT_CR_ACCESS, i.reg | (i.rm << 8), i.len);
     }
-    if (f === Field.CR0) {
-      if (v & 0x80000000 && !(v & 1)) _gp0(c);
-      if (v & 0x20000000 && !(v & 0x40000000)) _gp0(c);
-      if (v & 0x80000000 && c.lo(Field.EFER) & _EFER_LME && !(c.lo(Field.CR4) & _CR4_PAE)) _gp0(c);
-    } else {
-      const lma = c.lo(Field.EFER) & _EFER_LMA;
-      if (v & _CR4_PCIDE && !lma) _gp0(c);
-      if (lma && !(v & _CR4_PAE)) _gp0(c);
-    }
-    c.setWide(f, ((v & ~mlo) | (c.lo(f) & mlo)) >>> 0, c.hi(f) & mhi);
-    const bad = refreshMode(c);
-    if (bad !== "") dead(c, bad);
-  } else {
-    c.setWide(f, v, 0);
+    v = (v & ~mlo) | (c.lo(f) & mlo);
+    h = (h & ~mhi) | (c.hi(f) & mhi);
   }
-  c.tlbR.flush();
-  c.tlbW.flush();
-  c.tlbX.flush();
+  // Checks, PDPTE loads, IA-32e activation and TLB flushes (mode.ts).
+  writeCr(c, i.reg, v, h);
 }
 
 function _movDR(c: CpuState, i: Insn, toDr: boolean): void {

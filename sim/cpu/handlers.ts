@@ -12,6 +12,7 @@ import { ALU_HANDLERS } from "./exec_alu.ts";
 import { CONTROL_HANDLERS } from "./exec_control.ts";
 import { IO_HANDLERS } from "./exec_io.ts";
 import { MOVE_HANDLERS } from "./exec_move.ts";
+import { NEAR64_HANDLERS } from "./exec_near64.ts";
 import { STACK_HANDLERS } from "./exec_stack.ts";
 import { SYSTEM_HANDLERS } from "./exec_system.ts";
 import type { Handler } from "./insn.ts";
@@ -20,6 +21,7 @@ const _ALL: Record<string, Handler> = {
   ...ALU_HANDLERS,
   ...MOVE_HANDLERS,
   ...CONTROL_HANDLERS,
+  ...NEAR64_HANDLERS,
   ...STACK_HANDLERS,
   ...SYSTEM_HANDLERS,
   ...IO_HANDLERS,

@@ -28,7 +28,7 @@ import {
   walkCacheable,
 } from "./paging.ts";
 import { codeWrite } from "./smc.ts";
-import { type CpuState, dead, FS, raise, SS, type Tlb, TLB_SIZE } from "./state.ts";
+import { type CpuState, CS, dead, FS, raise, SS, type Tlb, TLB_SIZE } from "./state.ts";
 
 /** Access kind: data read (EPT qualification bit 0). */
 export const ACC_READ = 1;
@@ -93,8 +93,10 @@ export function linW(c: CpuState, seg: number, off: number, size: number): numbe
   return (c.segBase[seg] + off) >>> 0;
 }
 
-// Whether the last `translate` may be cached in the TLB for the current privilege.
+// Whether the last `translate` may be cached in the TLB for the current privilege, and the
+// guest-physical address it produced.
 let _cacheable = true;
+let _gpa = 0;
 
 /**
  * Translate linear `lin` for an access of kind `acc`: paging (raising #PF)
@@ -107,7 +109,47 @@ export function translate(c: CpuState, lin: number, acc: number): EptEntry {
     gpa = walk(c, lin, acc);
     _cacheable = walkCacheable();
   }
+  _gpa = gpa;
   return eptPage(c, gpa, acc, lin, QUAL_FINAL);
+}
+
+/**
+ * Linear address of the code byte at CS offset `off` (the low 32 bits of
+ * its RIP in 64-bit mode, where RIP's high half is `c.ipHi`, plus one if
+ * `off` wrapped past the current instruction's), or -1 if it lies beyond
+ * the CS limit or is not canonical.
+ */
+export function codeLin(c: CpuState, off: number): number {
+  off >>>= 0;
+  if (c.mode === 64) {
+    const hi = off < c.ip >>> 0 ? (c.ipHi + 1) | 0 : c.ipHi;
+    return canonical(hi) ? fold(off, hi) : -1;
+  }
+  return off > c.segLimit[CS] ? -1 : (c.segBase[CS] + off) >>> 0;
+}
+
+// Guest-physical page numbers of the fetch TLB's entries while paging, for the vCPU that filled them
+// last: valid where the fetch TLB's tag still matches (every fetch TLB fill writes both).
+let _xOwner: CpuState | null = null;
+const _xTag = new Int32Array(TLB_SIZE).fill(-1);
+const _xGpa = new Float64Array(TLB_SIZE);
+
+/**
+ * Guest-physical address of the instruction at the current IP, the code
+ * cache's key: through paging (#PF) and the fetch TLB; #GP(0) if the IP is
+ * beyond the CS limit or not canonical.
+ */
+export function codePhys(c: CpuState): number {
+  const lin = codeLin(c, c.ip);
+  if (lin < 0) raise(c, 13, 0);
+  if (!c.paging) return lin;
+  const page = lin >>> 12, k = page & _TMASK;
+  if (_xOwner === c && c.tlbX.tag[k] === page && _xTag[k] === page && lin < _2_32) {
+    return _xGpa[k] * PAGE_SIZE + (lin & 0xfff);
+  }
+  const e = translate(c, lin, ACC_FETCH), gpa = _gpa;
+  _fill(c, c.tlbX, lin, e);
+  return gpa;
 }
 
 /**
@@ -129,19 +171,28 @@ export function fetchRam(c: CpuState, lin: number, probe: boolean): GuestRam | u
     e = c.mem.lookupPage(Math.floor(lin / PAGE_SIZE));
     if (eptCheck(e, ACC_FETCH) !== EPT_OK) return undefined;
     _cacheable = true;
+    _gpa = lin;
   }
-  _fill(t, lin, e!);
+  _fill(c, t, lin, e!);
   c.fetchOff = e!.offset;
   return e!.ram;
 }
 
-function _fill(t: Tlb, lin: number, e: EptEntry): void {
+function _fill(c: CpuState, t: Tlb, lin: number, e: EptEntry): void {
   if (!_cacheable || lin >= _2_32) return;
   const k = (lin >>> 12) & _TMASK;
   t.tag[k] = lin >>> 12;
   t.off[k] = e.offset;
   t.view[k] = ramView(e.ram);
   t.ram[k] = e.ram;
+  if (t === c.tlbX && c.paging) {
+    if (_xOwner !== c) {
+      _xTag.fill(-1);
+      _xOwner = c;
+    }
+    _xTag[k] = lin >>> 12;
+    _xGpa[k] = Math.floor(_gpa / PAGE_SIZE);
+  }
 }
 
 function _nextPage(c: CpuState, lin: number): number {
@@ -153,7 +204,7 @@ function _rdSlow(c: CpuState, lin: number, size: number, acc: number): number {
   const e = translate(c, lin, acc);
   const po = lin & 0xfff;
   if (po + size <= PAGE_SIZE) {
-    if (acc === ACC_READ) _fill(c.tlbR, lin, e);
+    if (acc === ACC_READ) _fill(c, c.tlbR, lin, e);
     const v = ramView(e.ram), o = e.offset + po;
     if (size === 8) {
       HI[0] = v.getInt32(o + 4, true);
@@ -188,7 +239,7 @@ function _wrSlow(c: CpuState, lin: number, size: number, v: number, hi: number):
     if (e.ram.codePage[Math.floor(at / PAGE_SIZE)]) {
       if (codeWrite(e.ram, at, size)) c.brk = true;
     } else {
-      _fill(c.tlbW, lin, e);
+      _fill(c, c.tlbW, lin, e);
     }
     const dv = ramView(e.ram);
     if (size === 1) dv.setUint8(at, v);
