@@ -55,9 +55,6 @@ export interface KernelParts {
   readonly procs: readonly NameSpace[];
 }
 
-/** A segment with its fixed page (-1 for none), as devsegment makes them. */
-type _Seg = Segment & { readonly page: number };
-
 /** Numbers the segments' memories and the Globalsegs reachable from the state. */
 class _Registry {
   readonly rams = new Map<GuestRam, number>();
@@ -214,7 +211,7 @@ function _segment(ram: GuestRam, seg: SegmentRef | undefined): Record<string, un
     type: seg.type,
     base: seg.base,
     top: seg.top,
-    page: (seg as Partial<_Seg>).page ?? -1,
+    page: (seg as Partial<Segment>).page ?? -1,
   };
   return { size: ram.bytes.length, meta, pages };
 }
@@ -312,7 +309,7 @@ export function restoreKernel(snapshot: unknown, into: RestoreTarget): NameSpace
 
 interface _LoadedSeg {
   ram: GuestRam;
-  seg: _Seg | undefined;
+  seg: Segment | undefined;
 }
 
 function _loadSegment(x: unknown, what: string): _LoadedSeg {

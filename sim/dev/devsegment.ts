@@ -26,6 +26,7 @@
  */
 
 import { GuestRam } from "../cpu/mod.ts";
+import type { SegmentRef } from "../vmx/mod.ts";
 import { fromUtf8, kstrcpy, parsecmd, snprint, strtoull, toUtf8 } from "../lib9/mod.ts";
 import {
   Chan,
@@ -68,26 +69,16 @@ export const PALLOC_BASE = 0x2000000n;
 /** Number of user pages of the modeled host (4 GiB). */
 export const PALLOC_PAGES = 0x100000;
 
-/** A segment with an address, as devvmx's map lines take it. */
-export interface Segment {
-  /** The segment's name under #g. */
-  readonly name: string;
-  /** SG_SHARED, SG_STICKY or SG_FIXED; devvmx takes only sticky and fixed. */
-  readonly type: "shared" | "sticky" | "fixed";
-  /** Virtual base address (s->base), page aligned. */
-  readonly base: bigint;
-  /** Virtual top (s->top): base plus the size in pages. */
-  readonly top: bigint;
-  /** The pages, byte 0 at `base`. */
-  readonly ram: GuestRam;
-}
+/**
+ * A segment with an address as #g holds it: what devvmx's map lines take
+ * (SegmentRef), plus a fixed segment's first modeled page (-1 for others).
+ */
+export type Segment = SegmentRef & { readonly page: number };
 
-/** Segment plus what only #g needs: a fixed segment's first modeled page. */
-interface _Segment extends Segment {
-  readonly page: number;
-}
-
-/** A #g slot (Globalseg) as kernel snapshots see it; ctl and data channels hold it as aux. */
+/**
+ * Globalseg: one #g directory, held by its table slot and by its open ctl and
+ * data channels (as aux); kernel snapshots see it too.
+ */
 export interface GlobalsegState {
   /** References: the table slot and open ctl/data files. */
   ref: number;
@@ -97,17 +88,8 @@ export interface GlobalsegState {
   readonly uid: string;
   /** Permission of ctl and data. */
   readonly perm: number;
-  /** The segment once `va` gave it an address; `page` is a fixed segment's first page, else -1. */
-  s: (Segment & { readonly page: number }) | undefined;
-}
-
-/** Globalseg: one #g directory. `ref` counts the table slot and open ctl/data files. */
-interface _Globalseg {
-  ref: number;
-  readonly name: string;
-  readonly uid: string;
-  readonly perm: number;
-  s: _Segment | undefined;
+  /** The segment once `va` gave it an address. */
+  s: Segment | undefined;
 }
 
 const _Qtopdir = 0, _Qsegdir = 1, _Qctl = 2, _Qdata = 3;
@@ -128,7 +110,7 @@ export class DevSegment implements Dev {
   readonly dc = "g";
   /** Device name. */
   readonly name = "segment";
-  readonly #globalseg: (_Globalseg | undefined)[] = new Array(_NGLOBALSEG).fill(undefined);
+  readonly #globalseg: (GlobalsegState | undefined)[] = new Array(_NGLOBALSEG).fill(undefined);
   /** palloc.pages' use by fixed segments: 1 for a page in use. */
   readonly #pageref = new Uint8Array(PALLOC_PAGES);
   readonly #gen = (up: Proc, c: Chan, s: number): GenResult => this.gen(up, c, s);
@@ -198,7 +180,7 @@ export class DevSegment implements Dev {
     if (toUtf8(name).length >= _GENBUF) error(Etoolong);
     if (_physseg.includes(name)) error("name collision with physical segment");
     if (!(perm & DMDIR)) error(Ebadarg);
-    const g: _Globalseg = { ref: 1, name, uid: up.user, perm: 0o660, s: undefined };
+    const g: GlobalsegState = { ref: 1, name, uid: up.user, perm: 0o660, s: undefined };
     let xfree = -1;
     for (let x = 0; x < _NGLOBALSEG; x++) {
       const o = this.#globalseg[x];
@@ -218,7 +200,7 @@ export class DevSegment implements Dev {
   /** segmentread: ctl prints the range and kind; data reads through segio. */
   read(up: Proc, c: Chan, n: number, off: number): Uint8Array {
     if (c.qid.type === QTDIR) return devdirread(up, c, n, this.#gen);
-    const g = c.aux as _Globalseg;
+    const g = c.aux as GlobalsegState;
     if (_TYPE(c) === _Qctl) {
       const s = g.s;
       if (s === undefined) error("segment not yet allocated");
@@ -231,14 +213,14 @@ export class DevSegment implements Dev {
       else text = snprint(128, "va %#p %#p\n", s.base, size);
       return readstr(off, n, text);
     }
-    return _segread(g.s as _Segment, n, off);
+    return _segread(g.s as Segment, n, off);
   }
 
   /** segmentwrite: the ctl "va" command; data writes through segio. */
   write(up: Proc, c: Chan, data: Uint8Array, off: number): number {
     if (c.qid.type === QTDIR) error(Eperm);
-    const g = c.aux as _Globalseg;
-    if (_TYPE(c) === _Qdata) return _segwrite(g.s as _Segment, data, off);
+    const g = c.aux as GlobalsegState;
+    if (_TYPE(c) === _Qdata) return _segwrite(g.s as Segment, data, off);
     const cb = parsecmd(data);
     if (cb.nf === 0 || cb.f[0] !== "va") error(Ebadctl);
     if (g.s !== undefined) error("already has a virtual address");
@@ -273,7 +255,7 @@ export class DevSegment implements Dev {
         break;
       case _Qctl:
       case _Qdata:
-        this.#putgseg(c.aux as _Globalseg);
+        this.#putgseg(c.aux as GlobalsegState);
         c.aux = undefined;
         break;
     }
@@ -306,7 +288,7 @@ export class DevSegment implements Dev {
   }
 
   /** getgseg: the segment of `c`'s slot, referenced; it may have been removed meanwhile. */
-  #getgseg(c: Chan): _Globalseg {
+  #getgseg(c: Chan): GlobalsegState {
     const g = this.#globalseg[_SEG(c)];
     if (g === undefined) error("global segment disappeared");
     g.ref++;
@@ -314,7 +296,7 @@ export class DevSegment implements Dev {
   }
 
   /** putgseg: drop a reference; the last one frees a fixed segment's pages. */
-  #putgseg(g: _Globalseg): void {
+  #putgseg(g: GlobalsegState): void {
     if (--g.ref > 0) return;
     const s = g.s;
     if (s?.type === "fixed") {
@@ -323,7 +305,7 @@ export class DevSegment implements Dev {
   }
 
   /** newseg and, for fixed, fixedseg's page run: Enomem when no run fits. */
-  #newseg(name: string, type: Segment["type"], base: bigint, top: bigint): _Segment {
+  #newseg(name: string, type: Segment["type"], base: bigint, top: bigint): Segment {
     const size = top - base;
     const npages = Number(size / BY2PG);
     let page = -1;
@@ -357,14 +339,14 @@ export class DevSegment implements Dev {
 }
 
 /** segio reading: nothing at or past the end, clipped at it. */
-function _segread(s: _Segment, n: number, off: number): Uint8Array {
+function _segread(s: Segment, n: number, off: number): Uint8Array {
   const m = s.ram.bytes.length;
   if (off < 0 || off >= m) return new Uint8Array(0);
   return s.ram.bytes.slice(off, Math.min(m, off + n));
 }
 
 /** segio writing: Ebadarg unless all of `data` fits; returns its length. */
-function _segwrite(s: _Segment, data: Uint8Array, off: number): number {
+function _segwrite(s: Segment, data: Uint8Array, off: number): number {
   const m = s.ram.bytes.length;
   if (off < 0 || off >= m || off + data.length > m) error(Ebadarg);
   s.ram.bytes.set(data, off);

@@ -61,13 +61,8 @@ const _MTYPE: readonly string[] = Object.freeze(["uc", "wc", "02", "03", "wt", "
 const _PAGEMASK = 0xfffn;
 const _U64 = (v: bigint) => BigInt.asUintN(64, v);
 
-/** One piece of the list (struct VmMem); `seg` undefined is a boundary (an unmapped stretch). */
-interface _VmMem {
-  addr: number;
-  seg: SegmentRef | undefined;
-  off: number;
-  name: string;
-  attr: number;
+/** One piece of the list (struct VmMem), linked; `seg` undefined is a boundary. */
+interface _VmMem extends MemPiece {
   next: _VmMem;
   prev: _VmMem;
 }
