@@ -12,6 +12,7 @@ import { deepStrictEqual as assertEquals, equal, ok } from "node:assert/strict";
 import fc from "fast-check";
 import { DMDIR, Kernel, ORDWR, OREAD, OTRUNC, OWRITE, PlanError, type Syscalls } from "../mod.ts";
 import { except, FPSAVE_SIZE, guestregs } from "../sim/vmx/mod.ts";
+import { readOnce } from "../sim/testdata/files.ts";
 
 const SEED = 0x5eed;
 
@@ -84,14 +85,7 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** One read of `path` (a fresh descriptor), or undefined if the file went away. */
 function cat(p: Syscalls, path: string): string | undefined {
-  const r = attempt(() => {
-    const fd = p.open(path, OREAD);
-    try {
-      return dec(p.read(fd, 8192));
-    } finally {
-      p.close(fd);
-    }
-  });
+  const r = attempt(() => readOnce(p, path));
   if (r instanceof PlanError) {
     equal(r.errstr.replace(/: '[^']*'$/, ""), "file does not exist");
     return undefined;

@@ -18,6 +18,7 @@ import {
 } from "../ns/mod.ts";
 import { DevSegment, PALLOC_BASE, PALLOC_PAGES, SEGMAXSIZE, USTKTOP } from "./devsegment.ts";
 import { rejects } from "../testdata/planerror.ts";
+import { readOnce } from "../testdata/files.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -42,10 +43,7 @@ function mkseg(ns: NameSpace, name: string, va?: string): number {
 }
 
 function ctltext(ns: NameSpace, name: string): string {
-  const fd = ns.open(`#g/${name}/ctl`, OREAD);
-  const s = dec(ns.read(fd, 200));
-  ns.close(fd);
-  return s;
+  return readOnce(ns, `#g/${name}/ctl`, 200);
 }
 
 Deno.test("constants of the amd64 host", () => {

@@ -14,6 +14,7 @@ import {
 } from "../ns/mod.ts";
 import { CR0KERNEL, CR4KERNEL, FPSAVE_SIZE, HOST, newfpsave } from "../vmx/mod.ts";
 import { rejects } from "../testdata/planerror.ts";
+import { readOnce as cat, writeOnce as echo } from "../testdata/files.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -27,26 +28,6 @@ function setup(opts: KernelOptions = {}) {
 /** Open #X/clone for reading and writing: the new vCPU's ctl. */
 function clone(p: Syscalls, mode = ORDWR): number {
   return p.open("#X/clone", mode);
-}
-
-/** Read `path` once (up to 8192 bytes). */
-function cat(p: Syscalls, path: string): string {
-  const fd = p.open(path, OREAD);
-  try {
-    return dec(p.read(fd, 8192));
-  } finally {
-    p.close(fd);
-  }
-}
-
-/** Write `s` to `path` once, opened with OWRITE|`mode`; the count. */
-function echo(p: Syscalls, path: string, s: string, mode = 0): number {
-  const fd = p.open(path, OWRITE | mode);
-  try {
-    return p.write(fd, enc(s));
-  } finally {
-    p.close(fd);
-  }
 }
 
 /** The names a directory lists. */

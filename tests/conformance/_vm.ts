@@ -19,6 +19,7 @@ import {
   type Syscalls,
 } from "../../mod.ts";
 import { descriptorTables, GDT, IDT } from "../../corpus/guest.ts";
+import { readOnce, writeOnce } from "../../sim/testdata/files.ts";
 
 /** Guest-physical address where test code starts. */
 export const CODE = 0x1000;
@@ -94,22 +95,12 @@ export function ctl(vm: Vm, msg: string): number {
 
 /** Open the vCPU's `file`, write `s` once (with `mode` bits such as OTRUNC), close; the count. */
 export function put(vm: Vm, file: string, s: string, mode = 0): number {
-  const fd = vm.p.open(`${vm.dir}/${file}`, OWRITE | mode);
-  try {
-    return vm.p.write(fd, bytes(s));
-  } finally {
-    vm.p.close(fd);
-  }
+  return writeOnce(vm.p, `${vm.dir}/${file}`, s, mode);
 }
 
 /** Open the vCPU's `file`, read up to `n` bytes once, close. */
 export function get(vm: Vm, file: string, n = 8192): string {
-  const fd = vm.p.open(`${vm.dir}/${file}`, OREAD);
-  try {
-    return text(vm.p.read(fd, n));
-  } finally {
-    vm.p.close(fd);
-  }
+  return readOnce(vm.p, `${vm.dir}/${file}`, n);
 }
 
 /** The regs file as a map from name to value. */
