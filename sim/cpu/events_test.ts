@@ -1,4 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { enterLong, identity4, setEntry } from "./_paging_testing.ts";
 import { cpuWith, hexBytes, num, type TestMap } from "./_testing.ts";
 import { type Cpu, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
 import { Field } from "./fields.ts";
@@ -195,4 +196,127 @@ Deno.test("unmodeled delivery paths fail loudly", () => {
     RunStatus.DEAD,
     "unimplemented interrupt to an inner privilege level",
   ]);
+});
+
+Deno.test("a fault during delivery meets the bitmap before it would make #DF", () => {
+  // #GP(0), then its gate is not present: #NP(0x6b), contributory on contributory.
+  const np = _pm("a1 00 20 00 00", [[13, 0x3000, 0x0e]]);
+  np.cpu.setField(Field.DS_LIMIT, 0xfffn);
+  np.cpu.setField(Field.EXCEPTION_BITMAP, 1n << 11n);
+  assertEquals(np.cpu.run(10), RunStatus.EXIT);
+  assertEquals(
+    [Field.EXIT_INTR_INFO, Field.EXIT_INTR_CODE, Field.IDT_VECTORING_INFO, Field.IDT_VECTORING_CODE]
+      .map((f) => num(np.cpu, f)),
+    [0x80000b0b, 0x6b, 0x80000b0d, 0],
+  );
+  // A stack fault pushing the frame of a hardware exception has EXT set.
+  const ss = _pm("0f 0b", [[6, 0x3000, 0x8e]]);
+  ss.cpu.setField(Field.SS_LIMIT, 0x7ffen);
+  ss.cpu.setField(Field.SS_AR, 0x4093n);
+  ss.cpu.setField(Field.EXCEPTION_BITMAP, 1n << 12n);
+  assertEquals(ss.cpu.run(10), RunStatus.EXIT);
+  assertEquals(
+    [Field.EXIT_INTR_INFO, Field.EXIT_INTR_CODE, Field.IDT_VECTORING_INFO].map((f) =>
+      num(ss.cpu, f)
+    ),
+    [0x80000b0c, 1, 0x80000306],
+  );
+});
+
+const _ROOT = 0x10000;
+
+/** 64-bit mode with a 64-bit code segment at selector 8 (descriptor high `dhi`) and 16-byte gates. */
+function _lm(
+  code: string,
+  gates: [number, bigint, number][],
+  dhi = 0x00af9a00,
+): { cpu: Cpu; map: TestMap } {
+  const t = cpuWith(code, 0x1000, { pages: 64 });
+  const { cpu, map } = t;
+  identity4(map, _ROOT, 64);
+  setEntry(map, _ROOT + 511 * 8, (_ROOT + 0x1000) | 7);
+  enterLong(cpu, _ROOT);
+  _set32(map, _GDT + 8, 0x0000ffff);
+  _set32(map, _GDT + 12, dhi);
+  for (const [v, off, type] of gates) {
+    const lo = Number(off & 0xffffffffn);
+    setEntry(map, _IDT + v * 16, (8 << 16) | (lo & 0xffff), (lo & 0xffff0000) | (type << 8));
+    setEntry(map, _IDT + v * 16 + 8, Number(off >> 32n), 0);
+  }
+  cpu.setField(Field.GDTR_BASE, BigInt(_GDT));
+  cpu.setField(Field.GDTR_LIMIT, 0x17n);
+  cpu.setField(Field.IDTR_BASE, BigInt(_IDT));
+  cpu.setField(Field.IDTR_LIMIT, 0xfffn);
+  cpu.setField(Field.CS_SEL, 8n);
+  cpu.setField(Field.RFLAGS, 0x202n);
+  cpu.setField(Field.RSP, 0x8008n);
+  map.ram.bytes.set(hexBytes("f4"), 0x3000);
+  return t;
+}
+
+function _stack64(cpu: Cpu, map: TestMap, n: number): bigint[] {
+  const dv = new DataView(map.ram.bytes.buffer), sp = num(cpu, Field.RSP);
+  return Array.from({ length: n }, (_, k) => dv.getBigUint64(sp + 8 * k, true));
+}
+
+Deno.test("IA-32e mode: a page fault through a 64-bit gate: CR2, aligned stack, SS:RSP pushed", () => {
+  const { cpu, map } = _lm("8b 04 25 00 50 00 00", [[14, 0x3000n, 0x8e]]);
+  setEntry(map, _ROOT + 0x3000 + 5 * 8, 0);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals(
+    [Field.EXIT_REASON, Field.RIP, Field.RSP, Field.CR2, Field.RFLAGS, Field.CS_AR].map((f) =>
+      num(cpu, f)
+    ),
+    [12, 0x3000, 0x7fd0, 0x5000, 0x2, 0xa09b],
+  );
+  assertEquals(_stack64(cpu, map, 6), [0n, 0x1000n, 8n, 0x202n, 0x8008n, 0n]);
+  assertEquals(map.ram.bytes[_GDT + 13], 0x9b);
+  // A handler in the upper half; a trap gate keeps IF; #UD has no error code.
+  const hi = _lm("0f 0b", [[6, 0xffffff8000003000n, 0x8f]]);
+  assertEquals(hi.cpu.run(10), RunStatus.EXIT);
+  assertEquals(hi.cpu.getField(Field.RIP), 0xffffff8000003000n);
+  assertEquals([num(hi.cpu, Field.RFLAGS), num(hi.cpu, Field.RSP)], [0x202, 0x7fd8]);
+  assertEquals(_stack64(hi.cpu, hi.map, 2), [0x1000n, 8n]);
+});
+
+Deno.test("IA-32e mode: gate and code-segment checks; IST fails loudly", () => {
+  const bitmapGp = (cpu: Cpu) => {
+    cpu.setField(Field.EXCEPTION_BITMAP, 1n << 13n);
+    assertEquals(cpu.run(10), RunStatus.EXIT);
+    return [Field.EXIT_INTR_INFO, Field.EXIT_INTR_CODE, Field.IDT_VECTORING_INFO].map((f) =>
+      num(cpu, f)
+    );
+  };
+  // A call gate (type 0xc) is no interrupt or trap gate: #GP(vector * 8 + 2 + EXT).
+  assertEquals(bitmapGp(_lm("0f 0b", [[6, 0x3000n, 0x8c]]).cpu), [0x80000b0d, 0x33, 0x80000306]);
+  // The target must be 64-bit code (L = 1, D = 0).
+  assertEquals(bitmapGp(_lm("0f 0b", [[6, 0x3000n, 0x8e]], 0x00cf9a00).cpu), [
+    0x80000b0d,
+    9,
+    0x80000306,
+  ]);
+  // A non-canonical handler address.
+  assertEquals(bitmapGp(_lm("0f 0b", [[6, 0x800000003000n, 0x8e]]).cpu), [
+    0x80000b0d,
+    1,
+    0x80000306,
+  ]);
+  const ist = _lm("0f 0b", [[6, 0x3000n, 0x8e]]);
+  setEntry(ist.map, _IDT + 6 * 16, (8 << 16) | 0x3000, 0x8e01);
+  assertEquals([ist.cpu.run(10), ist.cpu.deadMessage], [
+    RunStatus.DEAD,
+    "unimplemented interrupt stack table",
+  ]);
+});
+
+Deno.test("16-bit gates push a 16-bit frame", () => {
+  const { cpu, map } = _pm("0f 0b", [[6, 0x3000, 0x87]]);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.RIP), num(cpu, Field.RSP), num(cpu, Field.RFLAGS)], [
+    0x3000,
+    0x8000 - 6,
+    0x202,
+  ]);
+  const dv = new DataView(map.ram.bytes.buffer);
+  assertEquals([0, 2, 4].map((k) => dv.getUint16(0x8000 - 6 + k, true)), [0x1000, 8, 0x202]);
 });
