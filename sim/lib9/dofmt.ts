@@ -235,23 +235,3 @@ export class Seprint {
 export function fmtX(v: bigint | number): string {
   return smprint("%#llux", v);
 }
-
-/** `%#.*llux` with `digits`: zero-padded to that many hex digits after "0x". */
-export function fmtXpad(v: bigint | number, digits: number): string {
-  return smprint("%#.*llux", digits, v);
-}
-
-/** `%#p` on amd64: a 64-bit `%#llux`, unpadded. */
-export function fmtP(v: bigint | number): string {
-  return smprint("%#p", v);
-}
-
-/** `%q`: `s` as is, or rc-quoted when empty or holding blanks, controls or quotes. */
-export function fmtQ(s: string): string {
-  return smprint("%q", s);
-}
-
-/** `%#q`: `s` always rc-quoted. */
-export function fmtSharpQ(s: string): string {
-  return smprint("%#q", s);
-}

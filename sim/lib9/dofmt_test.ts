@@ -1,6 +1,6 @@
 import { equal, throws } from "node:assert/strict";
 import { bytesToStr } from "./bytes.ts";
-import { fmtP, fmtQ, fmtSharpQ, fmtX, fmtXpad, Seprint, smprint, snprint } from "./dofmt.ts";
+import { fmtX, Seprint, smprint, snprint } from "./dofmt.ts";
 
 const _u = (s: string) => bytesToStr(new TextEncoder().encode(s));
 
@@ -79,16 +79,16 @@ Deno.test("snprint: devvmx's status line with a long error is cut inside %#q", (
   equal(line.length, 255);
 });
 
-Deno.test("fmtX, fmtXpad, fmtP, fmtQ, fmtSharpQ", () => {
+Deno.test("fmtX; %#.*llux, %#p, %q, %#q as devvmx prints them", () => {
   equal(fmtX(0n), "0x0");
   equal(fmtX(0xa0000), "0xa0000");
   equal(fmtX(-1n), "0xffffffffffffffff");
-  equal(fmtXpad(0x100000n, 16), "0x0000000000100000");
-  equal(fmtXpad(8, 4), "0x0008");
-  equal(fmtXpad(0xffffffff, 8), "0xffffffff");
-  equal(fmtP(0x100000), "0x100000");
-  equal(fmtP(0), "0x0");
-  equal(fmtQ("a b"), "'a b'");
-  equal(fmtQ("ab"), "ab");
-  equal(fmtSharpQ("ab"), "'ab'");
+  equal(smprint("%#.*llux", 16, 0x100000n), "0x0000000000100000");
+  equal(smprint("%#.*llux", 4, 8), "0x0008");
+  equal(smprint("%#.*llux", 8, 0xffffffff), "0xffffffff");
+  equal(smprint("%#p", 0x100000), "0x100000");
+  equal(smprint("%#p", 0), "0x0");
+  equal(smprint("%q", "a b"), "'a b'");
+  equal(smprint("%q", "ab"), "ab");
+  equal(smprint("%#q", "ab"), "'ab'");
 });

@@ -67,11 +67,6 @@ export function runetochar(r: number): string {
   );
 }
 
-/** runelen: bytes in the encoding of rune `r`. */
-export function runelen(r: number): number {
-  return runetochar(r).length;
-}
-
 /** fullrune: whether the `n` bytes at `i` hold a whole rune's encoding. */
 export function fullrune(s: string, i: number, n: number): boolean {
   if (n <= 0) return false;

@@ -1,6 +1,6 @@
 /**
- * Number parsing as 9front's libc does it: strtoull, strtoul and strtoll
- * (sys/src/libc/port/strtoull.c, strtoul.c, strtoll.c), over byte strings.
+ * Number parsing as 9front's libc does it: strtoull and strtoul
+ * (sys/src/libc/port/strtoull.c, strtoul.c), over byte strings.
  * The kernel parses every number a vmx or segment file takes with these;
  * their quirks (which prefixes are skipped, where parsing stops, how overflow
  * saturates) are visible through the device, so they are kept exactly.
@@ -66,7 +66,7 @@ function _isx(s: string, p: number): boolean {
 }
 
 /**
- * The base and prefix rules strtoull and strtoll share: the index of the
+ * strtoull's base and prefix rules: the index of the
  * first digit and the base, or undefined for a base outside 0..36.
  */
 function _llprefix(s: string, p: number, base: number): [number, number] | undefined {
@@ -110,18 +110,4 @@ export function strtoul(s: string, base: number): Strto<number> {
   const end = d.ndig === 0 ? 0 : d.p;
   if (d.ovfl) return { value: 0xffffffff, end };
   return { value: Number(neg ? BigInt.asUintN(32, -d.n) : d.n), end };
-}
-
-/**
- * strtoll: signed 64-bit, prefixes as strtoull. Overflow gives 2^63-1, or
- * -2^63 after '-' (so "-9223372036854775808" overflows into the right value).
- */
-export function strtoll(s: string, base: number): Strto<bigint> {
-  const [p, neg] = _blanksign(s, 0);
-  const pb = _llprefix(s, p, base);
-  if (pb === undefined) return { value: 0n, end: 0 };
-  const d = _digits(s, pb[0], pb[1], 0x7fffffffffffffffn);
-  const end = d.ndig === 0 ? 0 : d.p;
-  if (d.ovfl) return { value: neg ? -0x8000000000000000n : 0x7fffffffffffffffn, end };
-  return { value: neg ? -d.n : d.n, end };
 }
