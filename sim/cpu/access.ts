@@ -82,7 +82,7 @@ function _ea64(c: CpuState, i: Insn): number {
   const s = i.scale, xl = c.r32[i.index];
   lo += (xl << s) >>> 0;
   hi += (c.r32[i.index + 1] << s) | (s === 0 ? 0 : xl >>> (32 - s));
-  lo += i.disp;
+  lo += i.disp >>> 0;
   hi += i.disp >> 31;
   if (i.asz === 4) {
     HI[0] = 0;
