@@ -13,18 +13,14 @@
 export type { Backend, BackendFactory } from "./backend.ts";
 export { type CliIO, consoleIO } from "./cli.ts";
 export {
-  bytesDiff,
   type Difference,
   type DiffOptions,
   type DiffResult,
   diffTraces,
   type FieldDiff,
   formatDiff,
-  parseWaitLine,
-  valueDiff,
 } from "./diff.ts";
 export { diffMain } from "./diff_main.ts";
-export { sameOutcome, sameValue } from "./equal.ts";
 export { TraceError } from "./errors.ts";
 export { MemfsBackend, memfsFactory, type MemfsOptions } from "./memfs.ts";
 export { type Checkpoint, type FollowOptions, readTraceFile, TraceFile } from "./reader.ts";
@@ -37,31 +33,17 @@ export {
   replayTrace,
 } from "./replay.ts";
 export { replayMain, type ReplayMainOptions } from "./replay_main.ts";
-export {
-  type ArgKind,
-  type ArgSpec,
-  type ArgValue,
-  type BackendDescription,
-  FORMAT_VERSION,
-  OP_BY_NAME,
-  type OpName,
-  OPS,
-  type OpSpec,
-  type Outcome,
-  type ResultKind,
-  type ResultValue,
-  type TraceEvent,
-  type TraceHeader,
+export type {
+  ArgValue,
+  BackendDescription,
+  OpName,
+  Outcome,
+  ResultValue,
+  TraceEvent,
+  TraceHeader,
 } from "./schema.ts";
-export {
-  eventJson,
-  formatEvent,
-  formatOutcome,
-  type ShowOptions,
-  showTrace,
-  showTraceJson,
-} from "./show.ts";
+export { type ShowOptions, showTrace, showTraceJson } from "./show.ts";
 export { showMain } from "./show_main.ts";
-export { fileSink, MemorySink, type TraceSink } from "./sink.ts";
+export { MemorySink, type TraceSink } from "./sink.ts";
 export { VMXSIM, vmxsimBackend, vmxsimFactory } from "./vmxsim.ts";
-export { type HeaderInput, TOOL, TraceWriter, type WriterOptions } from "./writer.ts";
+export { type HeaderInput, TraceWriter, type WriterOptions } from "./writer.ts";
