@@ -21,8 +21,13 @@ import { Attr, Opk } from "../sim/cpu/operands.ts";
 export const GROUP = 0x8000;
 /** OPMAP entry flag: a mandatory-prefix node. */
 export const PREFIX = 0x4000;
+/** Opcode maps in OPMAP: one-byte, 0F, 0F 38, 0F 3A, then the VEX maps 0F, 0F38, 0F3A. */
+export const MAPS = 7;
 
-const _E_OPS = new Set(["Eb", "Ew", "Ev", "Ey", "M", "Mq"]);
+const _E_OPS = new Set(["Eb", "Ew", "Ev", "Ey", "Edq", "M", "Mq"]);
+// Operands whose size is 32 or 64 bits by REX.W/VEX.W alone: their rows run the 32-bit handler
+// in the 16-bit width slot (an operand-size prefix or 16-bit code does not make them 16-bit).
+const _DQ_OPS = new Set(["Gdq", "Edq", "Bdq"]);
 const _BYTE_OPS = new Set(["Eb", "Gb", "AL", "Zb", "Ob", "Xb", "Yb"]);
 const _WIDE_OPS = new Set([
   "Ev",
@@ -38,6 +43,9 @@ const _WIDE_OPS = new Set([
   "Jb",
   "Xz",
   "Yz",
+  "Gdq",
+  "Edq",
+  "Bdq",
 ]);
 
 function _opk(tok: string): number {
@@ -48,11 +56,11 @@ function _opk(tok: string): number {
 
 /** A parsed `enc` string. */
 export interface ParsedEnc {
-  /** 0: one-byte map, 1: 0F. */
+  /** 0: one-byte map, 1: 0F, 2: 0F 38, 3: 0F 3A; VEX maps 4: 0F, 5: 0F38, 6: 0F3A. */
   map: number;
   /** Opcode bytes covered. */
   ops: number[];
-  /** Mandatory prefix: 0 none, 1: 66, 2: F3, 3: F2. */
+  /** Mandatory prefix (VEX.pp for VEX rows): 0 none, 1: 66, 2: F3, 3: F2. */
   pfx: number;
   /** ModRM kind. */
   modrm: "none" | "r" | "digit" | "exact";
@@ -66,15 +74,28 @@ export interface ParsedEnc {
 export function parseEnc(d: OpDef): ParsedEnc {
   const t = d.enc.split(" ");
   let pfx = 0;
-  const p = ["66", "F3", "F2"].indexOf(t[0]);
-  if (p >= 0 && t.length > 1) {
-    pfx = p + 1;
-    t.shift();
-  }
   let map = 0;
-  if (t[0] === "0F") {
-    map = 1;
-    t.shift();
+  if (t[0].startsWith("VEX.")) {
+    // VEX.LZ[.66|.F3|.F2].0F|0F38|0F3A: L must be 0, W sizes Gdq/Edq/Bdq operands.
+    const v = /^VEX\.LZ(?:\.(66|F3|F2))?\.(0F|0F38|0F3A)$/.exec(t.shift()!);
+    if (v === null) throw new Error(`bad encoding "${d.enc}"`);
+    pfx = v[1] === undefined ? 0 : ["66", "F3", "F2"].indexOf(v[1]) + 1;
+    map = 4 + ["0F", "0F38", "0F3A"].indexOf(v[2]);
+  } else {
+    const p = ["66", "F3", "F2"].indexOf(t[0]);
+    if (p >= 0 && t.length > 1) {
+      pfx = p + 1;
+      t.shift();
+    }
+    if (t[0] === "0F") {
+      map = 1;
+      t.shift();
+      const esc = ["38", "3A"].indexOf(t[0]);
+      if (esc >= 0 && t.length > 1) {
+        map = 2 + esc;
+        t.shift();
+      }
+    }
   }
   const op = t.shift()!;
   let ops: number[];
@@ -115,7 +136,7 @@ function _chunks(s: string, n: number): string {
 export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
   const mnems: string[] = [];
   const handlers: string[] = [""];
-  const opmap = new Array<number>(512).fill(0);
+  const opmap = new Array<number>(MAPS * 256).fill(0);
   const groups: number[] = [];
   const pfxNodes: number[] = [];
   const rowMnem: number[] = [],
@@ -166,11 +187,15 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     // Handler names: family, width in bits for byte and wide rows, then r or m for the
     // register and memory forms of an E operand (M: memory only).
     const eop = toks.find((t) => _E_OPS.has(t));
+    const dq = toks.some((t) => _DQ_OPS.has(t)) &&
+      !toks.some((t) => _WIDE_OPS.has(t) && !_DQ_OPS.has(t));
     for (let w = 0; w < 4; w++) {
       for (const form of ["r", "m"]) {
         let name = d.h;
         if (name !== "" && attr & Attr.BYTE) name += "8";
-        else if (name !== "" && attr & Attr.WIDE) name += w === 0 ? "" : String(8 << w);
+        else if (name !== "" && attr & Attr.WIDE) {
+          name += w === 0 ? "" : String(8 << (dq && w === 1 ? 2 : w));
+        }
         if (name !== "" && eop !== undefined) name += form;
         const none = (attr & Attr.WIDE && w === 0) || (eop?.[0] === "M" && form === "r");
         rowH.push(none ? 0 : intern(handlers, name));
@@ -222,7 +247,7 @@ export const MNEMONICS: readonly string[] = [${mnems.map(q).join(", ")}];
 export const HANDLER_NAMES: readonly string[] = [${handlers.map(q).join(", ")}];
 /** Number of rows. */
 export const ROW_COUNT = ${defs.length};
-/** Opcode map: one-byte opcodes, then 0F xx. */
+/** Opcode maps, 256 entries each: one-byte, 0F, 0F 38, 0F 3A, VEX 0F, VEX 0F38, VEX 0F3A. */
 export const OPMAP: Uint16Array = _u16(
 ${_chunks(_hexU16(opmap), 96)},
 );

@@ -164,8 +164,8 @@ Deno.test("DEAD is sticky; unmodeled modes and activity states fail loudly", () 
 
 Deno.test("unimplemented opcodes name the bytes decoded so far and the PC", () => {
   const cases: [string, string][] = [
-    ["f7 f1", "unimplemented instruction f7 f1 at 0x1000"],
-    ["66 0f 38 00 c1", "unimplemented instruction 66 0f 38 at 0x1000"],
+    ["c5 f8 77", "unimplemented instruction c5 f8 77 at 0x1000"],
+    ["66 0f 38 00 c1", "unimplemented instruction 66 0f 38 00 at 0x1000"],
     ["cd 21", "unimplemented instruction cd 21 at 0x1000"],
   ];
   for (const [code, msg] of cases) {

@@ -32,6 +32,7 @@ import {
 } from "./insn.ts";
 import { Attr, Opk } from "./operands.ts";
 import { DS, SS, ZERO_LANE } from "./state.ts";
+import { isVex, vexPrefix, vexRowOk, vexSlot } from "./vex.ts";
 
 /** Where instruction bytes come from: `byteAt` returns 0-255, or -1 when the byte cannot be fetched. */
 export interface CodeSource {
@@ -88,6 +89,11 @@ function _imm(n: number): number {
   return n === 1 ? v : n === 2 ? v & 0xffff : v | 0;
 }
 
+// Size of a Gdq/Edq/Bdq operand: 64 bits with REX.W (or VEX.W) in 64-bit mode, else 32.
+function _dq(mode: number, rex: number): number {
+  return mode === 64 && rex & 8 ? 8 : 4;
+}
+
 /** Lane of register `n` for an operand of `size` bytes; `rex` selects SPL-DIL over AH-BH. */
 export function laneOf(n: number, size: number, rex: number): number {
   if (size === 1) return !rex && n >= 4 && n < 8 ? (n - 4) * 8 + 1 : n * 8;
@@ -116,6 +122,7 @@ function _reset(i: Insn, mode: number): void {
   i.disp = 0;
   i.seg = DS;
   i.ripRel = false;
+  i.vvvv = 0;
   i.imm = 0;
   i.immHi = 0;
   i.nPfx = 0;
@@ -218,15 +225,28 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   if (b === 0x0f) {
     map = 1;
     b = _byte();
+    if (b === 0x38 || b === 0x3a) {
+      map = b === 0x38 ? 2 : 3;
+      b = _byte();
+    }
+    if (b < 0) return _finish(i, _status);
+  } else if ((b === 0xc4 || b === 0xc5) && isVex(mode, _src.byteAt(_pos))) {
+    const p1 = _byte(), p2 = b === 0xc4 ? _byte() : 0;
+    if (p1 < 0 || p2 < 0) return _finish(i, _status);
+    map = vexPrefix(i, b, p1, p2);
+    if (map < 0) return _finish(i, DEC_INVALID);
+    b = _byte();
     if (b < 0) return _finish(i, _status);
   }
   i.opc = map * 256 + b;
   let e = OPMAP[i.opc];
-  if (e & PREFIX) {
+  if (e & PREFIX && map >= 4) e = vexSlot(e);
+  else if (e & PREFIX) {
     // F3/F2 select their slot when the node defines one; else 66 selects its slot.
     const n = (e & 0xfff) * 4;
     const rep = lastRep === P_REP ? 2 : lastRep === P_REPNE ? 3 : 0;
     if (rep !== 0 && PREFIXES[n + rep] !== PREFIXES[n]) e = PREFIXES[n + rep];
+    else if (rep !== 0 && map >= 2) e = 0; // 0F 38/3A: an F2/F3 with no row of its own is none
     else e = PREFIXES[n + (i.pfx & P_OSIZE ? 1 : 0)];
   }
   let modrm = -1;
@@ -244,6 +264,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.attr = attr;
   i.sub = ROW_SUB[row];
   if (mode === 64 && attr & Attr.I64) return _finish(i, DEC_INVALID);
+  if (map >= 4 && !vexRowOk(row)) return _finish(i, DEC_INVALID);
   if (attr & Attr.NP && i.pfx & (P_OSIZE | P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
   if (attr & Attr.NOREP && i.pfx & (P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
   const rex = i.rex;
@@ -273,10 +294,11 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
       case Opk.Ew:
       case Opk.Ev:
       case Opk.Ey:
+      case Opk.Edq:
       case Opk.M:
       case Opk.Mq: {
         if (op === Opk.Ey) osz = mode === 64 ? 8 : 4;
-        const size = op === Opk.Eb ? 1 : op === Opk.Ew ? 2 : osz;
+        const size = op === Opk.Eb ? 1 : op === Opk.Ew ? 2 : op === Opk.Edq ? _dq(mode, rex) : osz;
         if (mod === 3) {
           if (op === Opk.M || op === Opk.Mq) return _finish(i, DEC_INVALID);
           i.rm = rmf | ((rex & 1) << 3);
@@ -295,9 +317,12 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
       case Opk.Gb:
       case Opk.Gw:
       case Opk.Gv:
+      case Opk.Gdq: {
+        const size = op === Opk.Gb ? 1 : op === Opk.Gw ? 2 : op === Opk.Gdq ? _dq(mode, rex) : osz;
         i.reg = regf | ((rex & 4) << 1);
-        i.regX = laneOf(i.reg, op === Opk.Gb ? 1 : op === Opk.Gw ? 2 : osz, rex);
+        i.regX = laneOf(i.reg, size, rex);
         break;
+      }
       case Opk.Zb:
       case Opk.Zv:
         i.reg = (b & 7) | ((rex & 1) << 3);

@@ -4,10 +4,17 @@
  * names, the decoder test vectors and the undefined-flag masks. One row per
  * encoding, in SDM volume 2 notation.
  *
- * `enc` grammar: `[66|F2|F3] [0F] OP[+r|+cc] [/r | /0../7 | XX]` where `+r`
- * spans eight opcodes (register in bits 2:0), `+cc` sixteen (condition in
- * bits 3:0), `/r` means a ModRM byte, `/N` a ModRM byte whose reg field is N,
- * and `XX` a ModRM byte that must equal XX (register form only).
+ * `enc` grammar: `[66|F2|F3] [0F [38|3A]] OP[+r|+cc] [/r | /0../7 | XX]` where
+ * `+r` spans eight opcodes (register in bits 2:0), `+cc` sixteen (condition
+ * in bits 3:0), `/r` means a ModRM byte, `/N` a ModRM byte whose reg field is
+ * N, and `XX` a ModRM byte that must equal XX (register form only).
+ * VEX-encoded rows start `VEX.LZ[.66|.F3|.F2].0F|0F38|0F3A` (SDM notation:
+ * VEX.L must be 0, the prefix is VEX.pp, then the map) instead of the
+ * legacy prefix and escape bytes; VEX.W sizes their Gdq/Edq/Bdq operands.
+ *
+ * `fu` is the union of the flags an instruction may leave undefined; which
+ * of them are undefined for given operands, and the values this simulator
+ * gives them, are in undefined_flags.ts.
  *
  * @module
  */
@@ -108,8 +115,10 @@ function _shifts(): OpDef[] {
   const rows: OpDef[] = [];
   SHIFT_NAMES.forEach((m, k) => {
     // Rotates write only CF and OF; OF is undefined for counts other than 1 (SDM RCL/RCR/ROL/ROR).
+    // Shifts: AF for any count, OF for counts other than 1, CF (SHL/SHR) for counts >= the size.
     const rot = k < 4;
-    const fl = rot ? { sub: k, fw: CF | OF, fu: OF } : { sub: k, fw: OSZAPC, fu: AF | OF };
+    const fu = rot ? OF : k === 7 ? AF | OF : AF | OF | CF;
+    const fl = { sub: k, fw: rot ? CF | OF : OSZAPC, fu };
     rows.push(
       _row(m, `C0 /${k}`, "Eb,Ib", "shift", fl),
       _row(m, `C1 /${k}`, "Ev,Ib", "shift", fl),
@@ -133,6 +142,84 @@ function _cc(): OpDef[] {
       _row(`cmov${c}`, `0F 4${x[1]} /r`, "Gv,Ev", "cmovcc", { sub: k }),
     );
   });
+  return rows;
+}
+
+const SZAP = SF | ZF | AF | PF;
+const LOCK = Attr.LOCK;
+
+/** Multiply, divide, bit, BCD, ADX, CRC32, BMI1/BMI2 rows (exec_muldiv/bits/bcd/bmi, crc32). */
+function _arith(): OpDef[] {
+  const rows: OpDef[] = [];
+  ["mul", "imul", "div", "idiv"].forEach((m, k) => {
+    const fl = { sub: k, fw: OSZAPC, fu: k < 2 ? SZAP : OSZAPC };
+    rows.push(
+      _row(m, `F6 /${k + 4}`, "Eb", "muldiv", fl),
+      _row(m, `F7 /${k + 4}`, "Ev", "muldiv", fl),
+    );
+  });
+  const mulf = { fw: OSZAPC, fu: SZAP };
+  rows.push(
+    _row("imul", "0F AF /r", "Gv,Ev", "imulGE", mulf),
+    _row("imul", "69 /r", "Gv,Ev,Iz", "imulGEI", mulf),
+    _row("imul", "6B /r", "Gv,Ev,Ibs", "imulGEI", mulf),
+    _row("cbw/cwde/cdqe", "98", "", "sext", { sub: 0, attr: Attr.WIDE }),
+    _row("cwd/cdq/cqo", "99", "", "sext", { sub: 1, attr: Attr.WIDE }),
+  );
+  // SHLD/SHRD: a 16-bit count above 16 leaves the result and every flag undefined.
+  const shd = { fw: OSZAPC, fu: OSZAPC };
+  rows.push(
+    _row("shld", "0F A4 /r", "Ev,Gv,Ib", "shd", shd),
+    _row("shld", "0F A5 /r", "Ev,Gv,CL", "shd", shd),
+    _row("shrd", "0F AC /r", "Ev,Gv,Ib", "shd", shd),
+    _row("shrd", "0F AD /r", "Ev,Gv,CL", "shd", shd),
+  );
+  // BT*: only CF; OF SF AF PF undefined (ZF too for AMD; Intel keeps it).
+  const bt = { fw: CF | OF | SF | AF | PF, fu: OF | SF | AF | PF };
+  ["bt", "bts", "btr", "btc"].forEach((m, k) => {
+    const lk = k === 0 ? 0 : LOCK;
+    rows.push(
+      _row(m, `0F ${["A3", "AB", "B3", "BB"][k]} /r`, "Ev,Gv", "bt", { ...bt, sub: k, attr: lk }),
+      _row(m, `0F BA /${k + 4}`, "Ev,Ib", "bt", { ...bt, sub: k, attr: lk }),
+    );
+  });
+  const scan = { fw: OSZAPC, fu: CF | OF | SF | AF | PF };
+  const lz = { fw: OSZAPC, fu: OF | SF | AF | PF };
+  rows.push(
+    _row("bsf", "0F BC /r", "Gv,Ev", "bsf", { ...scan, sub: 0 }),
+    _row("bsr", "0F BD /r", "Gv,Ev", "bsf", { ...scan, sub: 1 }),
+    _row("popcnt", "F3 0F B8 /r", "Gv,Ev", "cnt", { sub: 0, fw: OSZAPC }),
+    _row("tzcnt", "F3 0F BC /r", "Gv,Ev", "cnt", { ...lz, sub: 1 }),
+    _row("lzcnt", "F3 0F BD /r", "Gv,Ev", "cnt", { ...lz, sub: 2 }),
+    _row("bswap", "0F C8+r", "Zv", "bswap"),
+    _row("aaa", "37", "", "aaa", { sub: 0, attr: Attr.I64, fw: OSZAPC, fu: OF | SF | ZF | PF }),
+    _row("aas", "3F", "", "aaa", { sub: 1, attr: Attr.I64, fw: OSZAPC, fu: OF | SF | ZF | PF }),
+    _row("daa", "27", "", "daa", { sub: 0, attr: Attr.I64, fw: OSZAPC, fu: OF }),
+    _row("das", "2F", "", "daa", { sub: 1, attr: Attr.I64, fw: OSZAPC, fu: OF }),
+    _row("aam", "D4", "Ib", "aam", { sub: 0, attr: Attr.I64, fw: OSZAPC, fu: OF | AF | CF }),
+    _row("aad", "D5", "Ib", "aam", { sub: 1, attr: Attr.I64, fw: OSZAPC, fu: OF | AF | CF }),
+    _row("adcx", "66 0F 38 F6 /r", "Gdq,Edq", "adx", { sub: 0, fw: CF }),
+    _row("adox", "F3 0F 38 F6 /r", "Gdq,Edq", "adx", { sub: 1, fw: OF }),
+    _row("crc32", "F2 0F 38 F0 /r", "Gdq,Eb", "crcb"),
+    _row("crc32", "F2 0F 38 F1 /r", "Gdq,Ev", "crc"),
+  );
+  // BMI1/BMI2: AF and PF undefined where flags are written (BEXTR: SF too).
+  const bmi = { fw: OSZAPC, fu: AF | PF };
+  rows.push(
+    _row("andn", "VEX.LZ.0F38 F2 /r", "Gdq,Bdq,Edq", "andn", bmi),
+    _row("blsr", "VEX.LZ.0F38 F3 /1", "Bdq,Edq", "bls", { ...bmi, sub: 0 }),
+    _row("blsmsk", "VEX.LZ.0F38 F3 /2", "Bdq,Edq", "bls", { ...bmi, sub: 1 }),
+    _row("blsi", "VEX.LZ.0F38 F3 /3", "Bdq,Edq", "bls", { ...bmi, sub: 2 }),
+    _row("bzhi", "VEX.LZ.0F38 F5 /r", "Gdq,Edq,Bdq", "bzhi", bmi),
+    _row("pext", "VEX.LZ.F3.0F38 F5 /r", "Gdq,Bdq,Edq", "pdep", { sub: 1 }),
+    _row("pdep", "VEX.LZ.F2.0F38 F5 /r", "Gdq,Bdq,Edq", "pdep", { sub: 0 }),
+    _row("mulx", "VEX.LZ.F2.0F38 F6 /r", "Gdq,Bdq,Edq", "mulx"),
+    _row("bextr", "VEX.LZ.0F38 F7 /r", "Gdq,Edq,Bdq", "bextr", { fw: OSZAPC, fu: AF | SF | PF }),
+    _row("shlx", "VEX.LZ.66.0F38 F7 /r", "Gdq,Edq,Bdq", "shx", { sub: 4 }),
+    _row("sarx", "VEX.LZ.F3.0F38 F7 /r", "Gdq,Edq,Bdq", "shx", { sub: 7 }),
+    _row("shrx", "VEX.LZ.F2.0F38 F7 /r", "Gdq,Edq,Bdq", "shx", { sub: 5 }),
+    _row("rorx", "VEX.LZ.F2.0F3A F0 /r", "Gdq,Edq,Ib", "rorx"),
+  );
   return rows;
 }
 
@@ -261,4 +348,5 @@ export const OPDEFS: readonly OpDef[] = [
   _row("int", "CD", "Ib", "", { attr: END }),
   _row("into", "CE", "", "", { attr: Attr.I64 | END }),
   _row("iret", "CF", "", "", { attr: END | Attr.WIDE }),
+  ..._arith(),
 ];

@@ -77,6 +77,8 @@ function _mnemonic(i: Insn): string {
   if (m === "ins" || m === "outs") return m + (i.attr & Attr.BYTE ? "b" : sz);
   if (m === "iret") return i.osz === 2 ? "iret" : i.osz === 4 ? "iretd" : "iretq";
   if (m === "jcxz") return i.asz === 2 ? "jcxz" : i.asz === 4 ? "jecxz" : "jrcxz";
+  // "cbw/cwde/cdqe": one name per operand size.
+  if (m.includes("/")) return m.split("/")[i.osz === 2 ? 0 : i.osz === 4 ? 1 : 2];
   return m;
 }
 
@@ -84,6 +86,7 @@ function _mnemonic(i: Insn): string {
 export function formatInsn(i: Insn, ip = 0): string {
   const ops: string[] = [];
   const osz = i.osz;
+  const dq = i.mode === 64 && i.rex & 8 ? 8 : 4; // Gdq, Edq, Bdq
   for (let k = 0; k < 3; k++) {
     const op = ROW_OPS[i.row * 3 + k];
     switch (op) {
@@ -93,6 +96,7 @@ export function formatInsn(i: Insn, ip = 0): string {
       case Opk.Ew:
       case Opk.Ev:
       case Opk.Ey:
+      case Opk.Edq:
       case Opk.M:
       case Opk.Mq: {
         const size = op === Opk.Eb
@@ -103,6 +107,8 @@ export function formatInsn(i: Insn, ip = 0): string {
           ? 0
           : op === Opk.Mq
           ? 8
+          : op === Opk.Edq
+          ? dq
           : osz;
         ops.push(i.rm >= 0 ? regName(i.rm, size, i.rex) : _mem(i, ip, size));
         break;
@@ -120,6 +126,12 @@ export function formatInsn(i: Insn, ip = 0): string {
         break;
       case Opk.Zb:
         ops.push(regName(i.reg, 1, i.rex));
+        break;
+      case Opk.Gdq:
+        ops.push(regName(i.reg, dq));
+        break;
+      case Opk.Bdq:
+        ops.push(regName(i.vvvv, dq));
         break;
       case Opk.Ry:
         ops.push(regName(i.rm, osz));
@@ -208,7 +220,8 @@ export function formatInsn(i: Insn, ip = 0): string {
   // Size prefixes the operands do not show are printed as data16/data32, addr16/addr32.
   const implicit = op0 === Opk.NONE || op0 === Opk.Jb || op0 === Opk.Jz || op0 === Opk.Iw ||
     op0 === Opk.Ibs || op0 === Opk.Iz;
-  if (i.pfx & P_OSIZE && i.attr & Attr.WIDE && implicit && !m.startsWith("iret")) {
+  const named = m.startsWith("iret") || MNEMONICS[ROW_MNEM[i.row]].includes("/");
+  if (i.pfx & P_OSIZE && i.attr & Attr.WIDE && implicit && !named) {
     pfx += i.osz === 2 ? "data16 " : "data32 ";
   }
   const moffs = op0 === Opk.Ob || op0 === Opk.Ov || op1 === Opk.Ob || op1 === Opk.Ov;
@@ -217,6 +230,8 @@ export function formatInsn(i: Insn, ip = 0): string {
     pfx += i.asz === 2 ? "addr16 " : "addr32 ";
   }
   if (monitor && i.segPfx >= 0) pfx += _SEG[i.segPfx] + " ";
+  // IMUL r, r/m, imm with r/m the same register prints as IMUL r, imm.
+  if (m === "imul" && ops.length === 3 && ops[0] === ops[1]) ops.splice(1, 1);
   const short = op0 === Opk.Jb && (m === "jmp" || m[0] === "j" && m !== "jcxz" && m !== "jecxz");
   return pfx + m + (short ? " short" : "") + (ops.length > 0 ? " " + ops.join(",") : "");
 }

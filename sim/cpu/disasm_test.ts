@@ -26,8 +26,14 @@ function* _encodings(): Generator<{ mode: number; bytes: Uint8Array }> {
       for (const pfx of _PREFIXES) {
         for (let t = 0; t < 6; t++) {
           const b: number[] = [...pfx];
-          if (e.pfx) b.push([0, 0x66, 0xf3, 0xf2][e.pfx]);
-          if (e.map === 1) b.push(0x0f);
+          if (e.map >= 4) {
+            // Three-byte VEX: R X B set (inverted 0), the map, then W vvvv L=0 pp.
+            b.push(0xc4, 0xe0 | (e.map - 3), (rnd() & 0xf8) | e.pfx);
+          } else {
+            if (e.pfx) b.push([0, 0x66, 0xf3, 0xf2][e.pfx]);
+            if (e.map >= 1) b.push(0x0f);
+            if (e.map >= 2) b.push(e.map === 2 ? 0x38 : 0x3a);
+          }
           b.push(op);
           if (e.modrm === "exact") b.push(e.digit);
           else if (e.modrm !== "none") {

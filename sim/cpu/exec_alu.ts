@@ -1,16 +1,18 @@
 /**
- * Arithmetic, logic, shift and flag instructions (SDM vol. 2: ADD ADC SUB
- * SBB AND OR XOR CMP TEST INC DEC NEG NOT, ROL ROR RCL RCR SAL SHL SHR SAR,
- * CLC STC CMC CLD STD). Handlers come per width; `i.sub` selects the
- * operation within a family.
+ * Arithmetic and logic instructions (SDM vol. 2: ADD ADC SUB SBB AND OR XOR
+ * CMP TEST INC DEC NEG NOT, ADCX ADOX, CLC STC CMC CLD STD) at 8, 16, 32
+ * and 64 bits. Handlers come per width and per register or memory form;
+ * `i.sub` selects the operation within a family. Flags are lazy (flags.ts);
+ * 64-bit operands are two int32 halves (see access.ts).
  *
  * @module
  */
 
-import { getReg, linRmw, maskOf, readM, setReg } from "./access.ts";
+import { getReg, HI, linRmw, maskOf, readM, readM64, setReg } from "./access.ts";
 import {
   getCF,
   getFlags,
+  getOF,
   K_ADC,
   K_ADD,
   K_DEC,
@@ -19,11 +21,11 @@ import {
   K_SBB,
   K_SUB,
   keepCF,
-  PARITY,
+  lazy64,
 } from "./flags.ts";
 import type { Handler, Insn } from "./insn.ts";
-import { rdw, wrN } from "./mem.ts";
-import { ARITH, CF, DF, OF, SF, ZF } from "./operands.ts";
+import { rdw, wr64, wrN } from "./mem.ts";
+import { CF, DF, OF } from "./operands.ts";
 import type { CpuState } from "./state.ts";
 
 function _wl(w: number): number {
@@ -75,6 +77,56 @@ export function alu(c: CpuState, op: number, a: number, b: number, w: number): n
   return r;
 }
 
+// High half of the last 64-bit result (alu64 and the unary helpers return the low half).
+let _hi = 0;
+
+/**
+ * 64-bit ALU operation `op` on (ah:al) and (bh:bl): returns the low half of
+ * the result, leaves the high half for `hi64()`, sets lazy flags.
+ */
+export function alu64(
+  c: CpuState,
+  op: number,
+  al: number,
+  ah: number,
+  bl: number,
+  bh: number,
+): number {
+  let rl: number, rh: number;
+  switch (op) {
+    case 0:
+    case 2: {
+      const cin = op === 2 && getCF(c) ? 1 : 0;
+      rl = (al + bl + cin) | 0;
+      const cout = cin ? (rl >>> 0) <= (al >>> 0) : (rl >>> 0) < (al >>> 0);
+      rh = (ah + bh + (cout ? 1 : 0)) | 0;
+      lazy64(c, cout ? K_ADC : K_ADD, ah, bh, rh, al, bl, rl);
+      break;
+    }
+    case 3:
+    case 5:
+    case 7: {
+      const bin = op === 3 && getCF(c) ? 1 : 0;
+      rl = (al - bl - bin) | 0;
+      const bout = bin ? (al >>> 0) <= (bl >>> 0) : (al >>> 0) < (bl >>> 0);
+      rh = (ah - bh - (bout ? 1 : 0)) | 0;
+      lazy64(c, bout ? K_SBB : K_SUB, ah, bh, rh, al, bl, rl);
+      break;
+    }
+    default:
+      rl = op === 1 ? al | bl : op === 4 ? al & bl : al ^ bl;
+      rh = op === 1 ? ah | bh : op === 4 ? ah & bh : ah ^ bh;
+      lazy64(c, K_LOGIC, 0, 0, rh, 0, 0, rl);
+  }
+  _hi = rh;
+  return rl;
+}
+
+/** High half of the last 64-bit result of this module's helpers. */
+export function hi64(): number {
+  return _hi;
+}
+
 // Register (r) and memory (m) forms are separate handlers, chosen at decode, so each stays
 // small enough for V8 to inline into compiled blocks.
 
@@ -117,6 +169,49 @@ function _aluGEm(c: CpuState, i: Insn, w: number): void {
 function _aluAI(c: CpuState, i: Insn, w: number): void {
   const r = alu(c, i.sub, getReg(c, 0, w), i.imm, w);
   if (i.sub !== 7) setReg(c, 0, w, r);
+}
+
+// 64-bit register forms: lanes x (low) and x + 1 (high). Immediates are sign-extended.
+
+function _alu64RR(c: CpuState, op: number, d: number, s: number): void {
+  const r = c.r32;
+  const lo = alu64(c, op, r[d], r[d + 1], r[s], r[s + 1]);
+  if (op !== 7) {
+    r[d] = lo;
+    r[d + 1] = _hi;
+  }
+}
+
+function _alu64RI(c: CpuState, op: number, d: number, imm: number): void {
+  const r = c.r32;
+  const lo = alu64(c, op, r[d], r[d + 1], imm, imm >> 31);
+  if (op !== 7) {
+    r[d] = lo;
+    r[d + 1] = _hi;
+  }
+}
+
+// 64-bit memory forms. CMP and TEST only read; the others read with write permission first.
+
+function _alu64M(c: CpuState, i: Insn, bl: number, bh: number): void {
+  if (i.sub === 7) {
+    const al = readM64(c, i);
+    alu64(c, 7, al, HI[0], bl, bh);
+    return;
+  }
+  const lin = linRmw(c, i, 8);
+  const al = rdw(c, lin, 8);
+  const lo = alu64(c, i.sub, al, HI[0], bl, bh);
+  wr64(c, lin, lo, _hi);
+}
+
+function _aluGE64m(c: CpuState, i: Insn): void {
+  const bl = readM64(c, i), r = c.r32, d = i.regX;
+  const lo = alu64(c, i.sub, r[d], r[d + 1], bl, HI[0]);
+  if (i.sub !== 7) {
+    r[d] = lo;
+    r[d + 1] = _hi;
+  }
 }
 
 function _logic(c: CpuState, r: number, w: number): void {
@@ -171,95 +266,46 @@ function _not(_c: CpuState, a: number, w: number): number {
   return ~a & maskOf(w);
 }
 
-/** Shift or rotate `a` (width `w`) by `n` (already masked to 5 bits); flags computed eagerly. */
-export function shift(c: CpuState, op: number, a: number, n: number, w: number): number {
-  const bits = w * 8, m = maskOf(w), sign = bits - 1;
-  a &= m;
-  let f = getFlags(c);
-  let r: number, cf: number, of: number;
-  switch (op) {
-    case 0: { // ROL
-      const k = n % bits;
-      r = ((a << k) | (a >>> (bits - k))) & m;
-      cf = r & 1;
-      of = ((r >>> sign) & 1) ^ cf;
-      break;
-    }
-    case 1: { // ROR
-      const k = n % bits;
-      r = ((a >>> k) | (a << (bits - k))) & m;
-      cf = (r >>> sign) & 1;
-      of = cf ^ ((r >>> (sign - 1)) & 1);
-      break;
-    }
-    case 2: { // RCL: rotate the (bits+1)-bit value CF:a left
-      const k = w === 4 ? n : n % (bits + 1);
-      r = a;
-      cf = f & CF;
-      for (let s = 0; s < k; s++) {
-        const out = (r >>> sign) & 1;
-        r = ((r << 1) | cf) & m;
-        cf = out;
-      }
-      of = ((r >>> sign) & 1) ^ cf;
-      break;
-    }
-    case 3: { // RCR
-      const k = w === 4 ? n : n % (bits + 1);
-      r = a;
-      cf = f & CF;
-      of = ((a >>> sign) & 1) ^ cf;
-      for (let s = 0; s < k; s++) {
-        const out = r & 1;
-        r = ((r >>> 1) | (cf << sign)) & m;
-        cf = out;
-      }
-      break;
-    }
-    case 5: // SHR
-      r = n >= 32 ? 0 : (a >>> n) & m;
-      cf = n <= bits ? (a >>> (n - 1)) & 1 : 0;
-      of = (a >>> sign) & 1;
-      break;
-    case 7: { // SAR
-      const s = (a << (32 - bits)) >> (32 - bits);
-      r = (s >> Math.min(n, 31)) & m;
-      cf = (s >> Math.min(n - 1, 31)) & 1;
-      of = 0;
-      break;
-    }
-    default: // SHL, SAL
-      r = n >= 32 ? 0 : (a << n) & m;
-      cf = n <= bits ? (a >>> (bits - n)) & 1 : 0;
-      of = ((r >>> sign) & 1) ^ cf;
-  }
-  if (op < 4) {
-    f = (f & ~(CF | OF)) | cf | (of ? OF : 0);
-  } else {
-    f = (f & ~ARITH) | cf | (of ? OF : 0) | PARITY[r & 0xff] | (r === 0 ? ZF : 0) |
-      ((r >>> sign) & 1 ? SF : 0);
-  }
-  c.flags = f;
-  c.fop = 0;
-  return r;
+type _Unary64 = (c: CpuState, lo: number, hi: number) => number;
+
+// 64-bit unary operations: (hi:lo) to a low half returned and `_hi`.
+
+function _inc64(c: CpuState, lo: number, hi: number): number {
+  keepCF(c);
+  const rl = (lo + 1) | 0, carry = rl === 0 ? 1 : 0;
+  _hi = (hi + carry) | 0;
+  lazy64(c, K_INC, hi, carry, _hi, lo, 1, rl);
+  return rl;
 }
 
-function _count(c: CpuState, i: Insn): number {
-  // Count: 1 (D0/D1), CL (D2/D3) or imm8 (C0/C1), masked to 5 bits (SDM SAL/SAR/SHL/SHR).
-  const b = i.opc & 0xff;
-  return (b >= 0xd2 ? c.r8[8] : b >= 0xd0 ? 1 : i.imm) & 0x1f;
+function _dec64(c: CpuState, lo: number, hi: number): number {
+  keepCF(c);
+  const rl = (lo - 1) | 0, borrow = lo === 0 ? 1 : 0;
+  _hi = (hi - borrow) | 0;
+  lazy64(c, K_DEC, hi, borrow, _hi, lo, 1, rl);
+  return rl;
 }
 
-function _shiftR(c: CpuState, i: Insn, w: number): void {
-  const n = _count(c, i);
-  if (n !== 0) setReg(c, i.rmX, w, shift(c, i.sub, getReg(c, i.rmX, w), n, w));
+function _neg64(c: CpuState, lo: number, hi: number): number {
+  return alu64(c, 5, 0, 0, lo, hi);
 }
 
-function _shiftM(c: CpuState, i: Insn, w: number): void {
-  const n = _count(c, i);
-  const lin = linRmw(c, i, w);
-  const a = rdw(c, lin, w);
-  if (n !== 0) wrN(c, lin, w, shift(c, i.sub, a, n, w));
+function _not64(_c: CpuState, lo: number, hi: number): number {
+  _hi = ~hi;
+  return ~lo;
+}
+
+function _rmw64R(c: CpuState, i: Insn, f: _Unary64): void {
+  const r = c.r32, x = i.rmX;
+  r[x] = f(c, r[x], r[x + 1]);
+  r[x + 1] = _hi;
+}
+
+function _rmw64M(c: CpuState, i: Insn, f: _Unary64): void {
+  const lin = linRmw(c, i, 8);
+  const lo = rdw(c, lin, 8);
+  const rl = f(c, lo, HI[0]);
+  wr64(c, lin, rl, _hi);
 }
 
 function _testEGr(c: CpuState, i: Insn, w: number): void {
@@ -311,6 +357,33 @@ function _flag(c: CpuState, i: Insn): void {
   }
 }
 
+/**
+ * ADCX (sub 0: carry in and out through CF) and ADOX (sub 1: through OF):
+ * an unsigned add with carry of (bh:bl) into the G register, 32 or 64 bits
+ * (`w`), that writes only that one flag (SDM ADCX, ADOX).
+ */
+function _adx(c: CpuState, i: Insn, bl: number, bh: number, w: number): void {
+  const flag = i.sub === 0 ? CF : OF;
+  const cin = (i.sub === 0 ? getCF(c) : getOF(c)) ? 1 : 0;
+  const r = c.r32, d = i.regX, al = r[d];
+  const rl = (al + bl + cin) | 0;
+  let cout = cin ? (rl >>> 0) <= (bl >>> 0) : (rl >>> 0) < (bl >>> 0);
+  if (w === 8) {
+    const rh = (r[d + 1] + bh + (cout ? 1 : 0)) | 0;
+    cout = cout ? (rh >>> 0) <= (bh >>> 0) : (rh >>> 0) < (bh >>> 0);
+    r[d + 1] = rh;
+  } else r[d + 1] = 0;
+  r[d] = rl;
+  const f = getFlags(c);
+  c.flags = cout ? f | flag : f & ~flag;
+  c.fop = 0;
+}
+
+/** TEST of two 64-bit values: flags only. */
+export function alu64Test(c: CpuState, al: number, ah: number, bl: number, bh: number): void {
+  lazy64(c, K_LOGIC, 0, 0, ah & bh, 0, 0, al & bl);
+}
+
 /** ALU-category handlers by name (see HANDLER_NAMES). */
 export const ALU_HANDLERS: Record<string, Handler> = {
   aluEG8r: (c, i) => _aluEGr(c, i, 1),
@@ -319,69 +392,94 @@ export const ALU_HANDLERS: Record<string, Handler> = {
   aluEG16m: (c, i) => _aluEGm(c, i, 2),
   aluEG32r: (c, i) => _aluEGr(c, i, 4),
   aluEG32m: (c, i) => _aluEGm(c, i, 4),
+  aluEG64r: (c, i) => _alu64RR(c, i.sub, i.rmX, i.regX),
+  aluEG64m: (c, i) => _alu64M(c, i, c.r32[i.regX], c.r32[i.regX + 1]),
   aluGE8r: (c, i) => _aluGEr(c, i, 1),
   aluGE8m: (c, i) => _aluGEm(c, i, 1),
   aluGE16r: (c, i) => _aluGEr(c, i, 2),
   aluGE16m: (c, i) => _aluGEm(c, i, 2),
   aluGE32r: (c, i) => _aluGEr(c, i, 4),
   aluGE32m: (c, i) => _aluGEm(c, i, 4),
+  aluGE64r: (c, i) => _alu64RR(c, i.sub, i.regX, i.rmX),
+  aluGE64m: _aluGE64m,
   aluEI8r: (c, i) => _aluEIr(c, i, 1),
   aluEI8m: (c, i) => _aluEIm(c, i, 1),
   aluEI16r: (c, i) => _aluEIr(c, i, 2),
   aluEI16m: (c, i) => _aluEIm(c, i, 2),
   aluEI32r: (c, i) => _aluEIr(c, i, 4),
   aluEI32m: (c, i) => _aluEIm(c, i, 4),
+  aluEI64r: (c, i) => _alu64RI(c, i.sub, i.rmX, i.imm),
+  aluEI64m: (c, i) => _alu64M(c, i, i.imm, i.imm >> 31),
+  aluAI8: (c, i) => _aluAI(c, i, 1),
+  aluAI16: (c, i) => _aluAI(c, i, 2),
+  aluAI32: (c, i) => _aluAI(c, i, 4),
+  aluAI64: (c, i) => _alu64RI(c, i.sub, 0, i.imm),
   testEG8r: (c, i) => _testEGr(c, i, 1),
   testEG8m: (c, i) => _testEGm(c, i, 1),
   testEG16r: (c, i) => _testEGr(c, i, 2),
   testEG16m: (c, i) => _testEGm(c, i, 2),
   testEG32r: (c, i) => _testEGr(c, i, 4),
   testEG32m: (c, i) => _testEGm(c, i, 4),
+  testEG64r: (c, i) =>
+    alu64Test(c, c.r32[i.rmX], c.r32[i.rmX + 1], c.r32[i.regX], c.r32[i.regX + 1]),
+  testEG64m: (c, i) => {
+    const lo = readM64(c, i);
+    alu64Test(c, lo, HI[0], c.r32[i.regX], c.r32[i.regX + 1]);
+  },
   testEI8r: (c, i) => _testEIr(c, i, 1),
   testEI8m: (c, i) => _testEIm(c, i, 1),
   testEI16r: (c, i) => _testEIr(c, i, 2),
   testEI16m: (c, i) => _testEIm(c, i, 2),
   testEI32r: (c, i) => _testEIr(c, i, 4),
   testEI32m: (c, i) => _testEIm(c, i, 4),
-  shift8r: (c, i) => _shiftR(c, i, 1),
-  shift8m: (c, i) => _shiftM(c, i, 1),
-  shift16r: (c, i) => _shiftR(c, i, 2),
-  shift16m: (c, i) => _shiftM(c, i, 2),
-  shift32r: (c, i) => _shiftR(c, i, 4),
-  shift32m: (c, i) => _shiftM(c, i, 4),
+  testEI64r: (c, i) => alu64Test(c, c.r32[i.rmX], c.r32[i.rmX + 1], i.imm, i.imm >> 31),
+  testEI64m: (c, i) => {
+    const lo = readM64(c, i);
+    alu64Test(c, lo, HI[0], i.imm, i.imm >> 31);
+  },
+  testAI8: (c, i) => _testAI(c, i, 1),
+  testAI16: (c, i) => _testAI(c, i, 2),
+  testAI32: (c, i) => _testAI(c, i, 4),
+  testAI64: (c, i) => alu64Test(c, c.r32[0], c.r32[1], i.imm, i.imm >> 31),
   not8r: (c, i) => _rmwR(c, i, 1, _not),
   not8m: (c, i) => _rmwM(c, i, 1, _not),
   not16r: (c, i) => _rmwR(c, i, 2, _not),
   not16m: (c, i) => _rmwM(c, i, 2, _not),
   not32r: (c, i) => _rmwR(c, i, 4, _not),
   not32m: (c, i) => _rmwM(c, i, 4, _not),
+  not64r: (c, i) => _rmw64R(c, i, _not64),
+  not64m: (c, i) => _rmw64M(c, i, _not64),
   neg8r: (c, i) => _rmwR(c, i, 1, _neg),
   neg8m: (c, i) => _rmwM(c, i, 1, _neg),
   neg16r: (c, i) => _rmwR(c, i, 2, _neg),
   neg16m: (c, i) => _rmwM(c, i, 2, _neg),
   neg32r: (c, i) => _rmwR(c, i, 4, _neg),
   neg32m: (c, i) => _rmwM(c, i, 4, _neg),
+  neg64r: (c, i) => _rmw64R(c, i, _neg64),
+  neg64m: (c, i) => _rmw64M(c, i, _neg64),
   incE8r: (c, i) => _rmwR(c, i, 1, _inc),
   incE8m: (c, i) => _rmwM(c, i, 1, _inc),
   incE16r: (c, i) => _rmwR(c, i, 2, _inc),
   incE16m: (c, i) => _rmwM(c, i, 2, _inc),
   incE32r: (c, i) => _rmwR(c, i, 4, _inc),
   incE32m: (c, i) => _rmwM(c, i, 4, _inc),
+  incE64r: (c, i) => _rmw64R(c, i, _inc64),
+  incE64m: (c, i) => _rmw64M(c, i, _inc64),
   decE8r: (c, i) => _rmwR(c, i, 1, _dec),
   decE8m: (c, i) => _rmwM(c, i, 1, _dec),
   decE16r: (c, i) => _rmwR(c, i, 2, _dec),
   decE16m: (c, i) => _rmwM(c, i, 2, _dec),
   decE32r: (c, i) => _rmwR(c, i, 4, _dec),
   decE32m: (c, i) => _rmwM(c, i, 4, _dec),
-  aluAI8: (c, i) => _aluAI(c, i, 1),
-  testAI8: (c, i) => _testAI(c, i, 1),
-  aluAI16: (c, i) => _aluAI(c, i, 2),
-  testAI16: (c, i) => _testAI(c, i, 2),
-  aluAI32: (c, i) => _aluAI(c, i, 4),
-  testAI32: (c, i) => _testAI(c, i, 4),
+  decE64r: (c, i) => _rmw64R(c, i, _dec64),
+  decE64m: (c, i) => _rmw64M(c, i, _dec64),
   incZ16: (c, i) => _incZ(c, i, 2),
   decZ16: (c, i) => _decZ(c, i, 2),
   incZ32: (c, i) => _incZ(c, i, 4),
   decZ32: (c, i) => _decZ(c, i, 4),
   flag: _flag,
+  adx32r: (c, i) => _adx(c, i, c.r32[i.rmX], 0, 4),
+  adx32m: (c, i) => _adx(c, i, readM(c, i, 4), 0, 4),
+  adx64r: (c, i) => _adx(c, i, c.r32[i.rmX], c.r32[i.rmX + 1], 8),
+  adx64m: (c, i) => _adx(c, i, readM64(c, i), HI[0], 8),
 };

@@ -9,16 +9,28 @@
 
 import { HANDLER_NAMES } from "./_optab.ts";
 import { ALU_HANDLERS } from "./exec_alu.ts";
+import { BCD_HANDLERS } from "./exec_bcd.ts";
+import { BITS_HANDLERS } from "./exec_bits.ts";
+import { BMI_HANDLERS } from "./exec_bmi.ts";
 import { CONTROL_HANDLERS } from "./exec_control.ts";
+import { CRC_HANDLERS } from "./exec_crc.ts";
 import { IO_HANDLERS } from "./exec_io.ts";
 import { MOVE_HANDLERS } from "./exec_move.ts";
+import { MULDIV_HANDLERS } from "./exec_muldiv.ts";
 import { NEAR64_HANDLERS } from "./exec_near64.ts";
+import { SHIFT_HANDLERS } from "./exec_shift.ts";
 import { STACK_HANDLERS } from "./exec_stack.ts";
 import { SYSTEM_HANDLERS } from "./exec_system.ts";
 import type { Handler } from "./insn.ts";
 
 const _ALL: Record<string, Handler> = {
   ...ALU_HANDLERS,
+  ...SHIFT_HANDLERS,
+  ...MULDIV_HANDLERS,
+  ...BITS_HANDLERS,
+  ...BMI_HANDLERS,
+  ...BCD_HANDLERS,
+  ...CRC_HANDLERS,
   ...MOVE_HANDLERS,
   ...CONTROL_HANDLERS,
   ...NEAR64_HANDLERS,

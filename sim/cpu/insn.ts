@@ -87,6 +87,8 @@ export class Insn {
   seg = DS;
   /** RIP-relative memory operand (64-bit mode). */
   ripRel = false;
+  /** VEX.vvvv register number (VEX-encoded rows only; 0 otherwise). */
+  vvvv = 0;
   /** Immediate or relative offset, sign- or zero-extended to 32 bits. */
   imm = 0;
   /** High 32 bits of a 64-bit immediate or moffs. */

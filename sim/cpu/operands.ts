@@ -77,6 +77,12 @@ export enum Opk {
   Yb,
   /** String destination ES:rDI, operand size. */
   Yz,
+  /** ModRM reg, 32 bits, or 64 with REX.W or VEX.W in 64-bit mode (66 does not change it): ADCX, CRC32, BMI. */
+  Gdq,
+  /** ModRM r/m sized as Gdq. */
+  Edq,
+  /** VEX.vvvv register sized as Gdq (BMI). */
+  Bdq,
   /** Number of kinds. */
   COUNT,
 }
