@@ -36,8 +36,8 @@ Deno.test("eptfault: a read of unmapped guest memory, with va and pa", () => {
   const vm = boot([0xa1, 0x00, 0x00, 0x20, 0x00]);
   ctl(vm, GO);
   // The CPU's qualification: read (bit 0), no EPT permission (bits 5:3 clear),
-  // linear address valid (7) and translated (8), bits 9-10 as the CPU sets
-  // them without paging.
+  // linear address valid (7) and translated (8); no advanced information
+  // (bits 9-11) on this Skylake.
   equal(
     wait(vm),
     "eptfault 0x181 pc 0x1000 sp 0x8000 ilen 0x0 iinfo 0x0 va 0x200000 pa 0x200000\n",
