@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Syscalls } from "../../sim/ns/mod.ts";
-import { HELP, main, type MainOptions } from "./main.ts";
+import { HELP, main } from "./main.ts";
 import { FakeNs } from "./testdata/fake_ns.ts";
 
 const enc = new TextEncoder();

@@ -26,25 +26,12 @@
  * @module
  */
 
-export type { Assignment, Cmd, OpenRedir, Word } from "./ast.ts";
-export { Arg, type Command, type CommandOptions, commands, IOUNIT, READSIZE } from "./cmd/mod.ts";
-export { type File, Shared, StreamFile, SysFile } from "./file.ts";
+export { type Command, type CommandOptions, commands } from "./cmd/mod.ts";
+export { type File, StreamFile } from "./file.ts";
 export { HostFiles } from "./host.ts";
-export { EOF, Input } from "./input.ts";
-export { KEYWORDS, Lexer, RcSyntaxError, type RedirType, type Token } from "./lexer.ts";
-export { HELP, main, type MainOptions } from "./main.ts";
-export { Parser } from "./parser.ts";
-export { DIRMAX, Proc } from "./proc.ts";
-export { quoted, rcquote } from "./quote.ts";
-export {
-  EXIT_FAILED,
-  EXIT_OK,
-  EXIT_SIMULATOR,
-  EXIT_USAGE,
-  rstrsplit,
-  Shell,
-  type ShellOptions,
-  subwords,
-} from "./shell.ts";
+export { Input } from "./input.ts";
+export { main, type MainOptions } from "./main.ts";
+export type { Proc } from "./proc.ts";
+export { Shell, type ShellOptions } from "./shell.ts";
 export { Space } from "./space.ts";
-export { readerFile, type SyncReader, type SyncWriter, textChunks, writerFile } from "./stdio.ts";
+export type { SyncReader, SyncWriter } from "./stdio.ts";

@@ -11,16 +11,18 @@
  * @module
  */
 
-import { BIT16SZ, convM2D, type Dir, Ebadfd, PlanError, statcheck } from "../../sim/ns/mod.ts";
+import {
+  BIT16SZ,
+  convM2D,
+  type Dir,
+  DIRMAX,
+  Ebadfd,
+  PlanError,
+  statcheck,
+} from "../../sim/ns/mod.ts";
 import { concat } from "../../sim/lib9/mod.ts";
 import { Shared } from "./file.ts";
 import type { Space } from "./space.ts";
-
-/**
- * Bytes dirread(2) asks for per read: DIRMAX, sizeof(Dir) (80 on amd64)
- * plus STATMAX (65535), as libc.h defines it.
- */
-export const DIRMAX = 80 + 65535;
 
 const _enc = new TextEncoder();
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { OREAD, OWRITE, SEEK_END } from "../../sim/ns/mod.ts";
+import { DIRMAX, OREAD, OWRITE, SEEK_END } from "../../sim/ns/mod.ts";
 import { Shared, StreamFile } from "./file.ts";
-import { DIRMAX, Proc } from "./proc.ts";
+import { Proc } from "./proc.ts";
 import { Space } from "./space.ts";
 import { FakeNs } from "./testdata/fake_ns.ts";
 

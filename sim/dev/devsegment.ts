@@ -20,7 +20,7 @@
  *   not counted. On hardware the address depends on everything else the
  *   machine has allocated, so the oracle cannot compare it.
  * - Every segment is backed by a `GuestRam` allocated when its address is
- *   set; one larger than SEGSIMMAX bytes is not modeled (RangeError).
+ *   set; one larger than 4 GiB is not modeled (RangeError).
  *
  * @module
  */
@@ -57,13 +57,13 @@ import {
 } from "../ns/mod.ts";
 
 /** Bytes per page (pc64 BY2PG). */
-export const BY2PG = 0x1000n;
+const _BY2PG = 0x1000n;
 /** Top of user space (pc64 USTKTOP): a segment must end at or below it. */
 export const USTKTOP = 0x00007ffffffff000n;
 /** Largest segment (SEGMAXSIZE = SEGMAPSIZE*PTEMAPMEM: 64 GiB). */
 export const SEGMAXSIZE = 65536n * 0x100000n;
 /** Largest segment the simulator backs with memory (4 GiB). */
-export const SEGSIMMAX = 0x1_0000_0000n;
+const _SEGSIMMAX = 0x1_0000_0000n;
 /** Physical address of the modeled host's first user page. */
 export const PALLOC_BASE = 0x2000000n;
 /** Number of user pages of the modeled host (4 GiB). */
@@ -207,7 +207,7 @@ export class DevSegment implements Dev {
       const size = s.top - s.base;
       let text: string;
       if (s.type === "fixed") {
-        const pa = PALLOC_BASE + BigInt(s.page) * BY2PG;
+        const pa = PALLOC_BASE + BigInt(s.page) * _BY2PG;
         text = snprint(128, "va %#p %#p fixed %#p\n", s.base, size, pa);
       } else if (s.type === "sticky") text = snprint(128, "va %#p %#p sticky\n", s.base, size);
       else text = snprint(128, "va %#p %#p\n", s.base, size);
@@ -227,8 +227,8 @@ export class DevSegment implements Dev {
     if (cb.nf < 3) error(Ebadarg);
     let va = strtoull(cb.f[1], 0).value;
     const len = strtoull(cb.f[2], 0).value;
-    const top = BigInt.asUintN(64, va + len + BY2PG - 1n) & ~(BY2PG - 1n);
-    va &= ~(BY2PG - 1n);
+    const top = BigInt.asUintN(64, va + len + _BY2PG - 1n) & ~(_BY2PG - 1n);
+    va &= ~(_BY2PG - 1n);
     if (va === 0n || top > USTKTOP || top <= va) error(Ebadarg);
     if (top - va > SEGMAXSIZE) error(Enovmem);
     const kind = cb.nf >= 4 && (cb.f[3] === "fixed" || cb.f[3] === "sticky") ? cb.f[3] : "shared";
@@ -300,20 +300,20 @@ export class DevSegment implements Dev {
     if (--g.ref > 0) return;
     const s = g.s;
     if (s?.type === "fixed") {
-      this.#pageref.fill(0, s.page, s.page + Number((s.top - s.base) / BY2PG));
+      this.#pageref.fill(0, s.page, s.page + Number((s.top - s.base) / _BY2PG));
     }
   }
 
   /** newseg and, for fixed, fixedseg's page run: Enomem when no run fits. */
   #newseg(name: string, type: Segment["type"], base: bigint, top: bigint): Segment {
     const size = top - base;
-    const npages = Number(size / BY2PG);
+    const npages = Number(size / _BY2PG);
     let page = -1;
     if (type === "fixed") {
       page = this.#fixedrun(npages);
       if (page < 0) error(Enomem);
     }
-    if (size > SEGSIMMAX) {
+    if (size > _SEGSIMMAX) {
       throw new RangeError(`segment ${name}: ${size} bytes is more than the simulator backs`);
     }
     if (page >= 0) this.#pageref.fill(1, page, page + npages);

@@ -6,14 +6,4 @@
  */
 
 export { DevVmx, type DevVmxOptions } from "./devvmx.ts";
-export {
-  BY2PG,
-  DevSegment,
-  type GlobalsegState,
-  PALLOC_BASE,
-  PALLOC_PAGES,
-  SEGMAXSIZE,
-  type Segment,
-  SEGSIMMAX,
-  USTKTOP,
-} from "./devsegment.ts";
+export { DevSegment, type GlobalsegState, type Segment } from "./devsegment.ts";

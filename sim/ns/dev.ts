@@ -140,4 +140,4 @@ export interface Dev {
 }
 
 /** The `s` value asking a generator for the parent directory. */
-export const DEVDOTDOT = -1;
+export const DEVDOTDOT: number = -1;

@@ -31,19 +31,8 @@ export {
   QTDIR,
   QTFILE,
 } from "./dev.ts";
+export { devdir, devdirread, devopen, devpermcheck, openmode, readbuf, readstr } from "./devlib.ts";
 export {
-  devdir,
-  devdirread,
-  devopen,
-  devpermcheck,
-  devstat,
-  devwalk,
-  openmode,
-  readbuf,
-  readstr,
-} from "./devlib.ts";
-export {
-  berror,
   Ebadarg,
   Ebadchar,
   Ebadctl,
@@ -102,7 +91,7 @@ export {
   Eunmount,
   PlanError,
 } from "./errors.ts";
-export { DIRMAX, dirread, FIRSTFD, NameSpace, type NameSpaceOptions } from "./namespace.ts";
-export { BIT16SZ, convD2M, convM2D, sizeD2M, statcheck, STATFIXLEN } from "./stat.ts";
+export { DIRMAX, dirread, NameSpace, type NameSpaceOptions } from "./namespace.ts";
+export { BIT16SZ, convD2M, convM2D, statcheck } from "./stat.ts";
 export { SEEK_CUR, SEEK_END, SEEK_SET, type Syscalls } from "./syscalls.ts";
-export { namelenerror, parsename } from "./namec.ts";
+export { type Elemlist, namelenerror, parsename } from "./namec.ts";

@@ -57,7 +57,7 @@ import { BIT16SZ, convM2D, statcheck } from "./stat.ts";
 import { SEEK_CUR, SEEK_END, SEEK_SET, type Syscalls } from "./syscalls.ts";
 
 /** The first descriptor the name space hands out; 0-2 are the shell's. */
-export const FIRSTFD = 3;
+const _FIRSTFD = 3;
 /** growfd stops growing a descriptor table at 5000 entries: Enofd beyond. */
 const _NFDMAX = 5000;
 /** Most names one walk message carries (fcall.h); walks are batched by it. */
@@ -245,7 +245,9 @@ export class NameSpace implements Syscalls {
   /** fdtochan: the channel of `fd`, checked against `mode` (-1: any). */
   #fdtochan(fd: number, mode: number): Chan {
     const n = _int(fd);
-    if (n >= 0 && n < FIRSTFD) throw new RangeError(`fd ${n} is the shell's, not the name space's`);
+    if (n >= 0 && n < _FIRSTFD) {
+      throw new RangeError(`fd ${n} is the shell's, not the name space's`);
+    }
     const c = n < 0 ? undefined : this.#fd[n];
     if (c === undefined) error(Ebadfd);
     if (mode < 0 || c.mode === ORDWR) return c;
@@ -256,7 +258,7 @@ export class NameSpace implements Syscalls {
 
   /** newfd: the lowest free descriptor from 3; Enofd (closing `c`) when the table is full. */
   #newfd(c: Chan): number {
-    let fd = FIRSTFD;
+    let fd = _FIRSTFD;
     while (fd < _NFDMAX && this.#fd[fd] !== undefined) fd++;
     if (fd >= _NFDMAX) {
       this.#cclose(c);
@@ -429,7 +431,7 @@ export function dirread(ns: Syscalls, fd: number): Dir[] {
 }
 
 /** What libc's dirread asks for: sizeof(Dir) on amd64 (80) plus STATMAX. */
-export const DIRMAX = 80 + 65535;
+export const DIRMAX: number = 80 + 65535;
 
 /** Run a system call; its error string is stored as error() stores it (errstrcpy). */
 function _syscall<T>(f: () => T): T {

@@ -19,14 +19,11 @@
  * @module
  */
 
-import { Field } from "../cpu/mod.ts";
+import { Field, type GuestState as CpuGuestState } from "../cpu/mod.ts";
 import { HOST, type Host } from "./host.ts";
 
 /** What the checks read: the VMCS guest-state area and the controls, as the CPU holds them. */
-export interface GuestState {
-  /** The value of `f`. */
-  getField(f: Field): bigint;
-}
+export type GuestState = Pick<CpuGuestState, "getField">;
 
 /** The VM-entry interruption-information, exception error-code and instruction-length fields. */
 export interface Injection {

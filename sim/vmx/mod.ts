@@ -17,12 +17,10 @@ export {
   type VmxKproc,
   VmxState,
 } from "./vcpu.ts";
-export { type MemPiece, type SegAttach, type SegmentRef, VmMemMap } from "./meminfo.ts";
-export { cmdgetregs, type GuestReg, guestregs, setregs } from "./guestregs.ts";
-export { eventparse, type VmIntr } from "./eventparse.ts";
-export { except, exitreasons } from "./exitreasons.ts";
-export { type ExitFields, formatack, formatexit } from "./waitline.ts";
-export { checkcontrols, checkguest, type EntryFailure, type GuestState } from "./entrycheck.ts";
+export type { MemPiece, SegAttach, SegmentRef, VmMemMap } from "./meminfo.ts";
+export { type GuestReg, guestregs } from "./guestregs.ts";
+export { except } from "./exitreasons.ts";
+export type { VmIntr } from "./eventparse.ts";
 export { vmcsinit } from "./vmcsinit.ts";
 export { FPSAVE_SIZE, newfpsave } from "./fpregs.ts";
-export { CR0KERNEL, CR4KERNEL, guestinit, HOST, type Host, vmxcontrols } from "./host.ts";
+export { CR0KERNEL, CR4KERNEL, HOST, type Host } from "./host.ts";

@@ -14,9 +14,7 @@ import { mkdir } from "./mkdir.ts";
 import { read } from "./read.ts";
 import { rm } from "./rm.ts";
 
-export { Arg } from "./arg.ts";
-export { type Command, IOUNIT } from "./command.ts";
-export { READSIZE } from "./read.ts";
+export type { Command } from "./command.ts";
 
 /** What the commands take from outside the simulator. */
 export interface CommandOptions {
