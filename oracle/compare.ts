@@ -236,7 +236,7 @@ export function hex64(v: bigint): string {
  * Every field where `actual` (the simulator) differs from `expected` (the
  * host) outside `masks`, in a fixed order. If the outcomes are of different
  * kinds or vectors only those and RIP are reported: the rest describes
- * different moments.
+ * different moments. An "other" outcome never equals anything, not even another.
  */
 export function compareOutcomes(expected: Outcome, actual: Outcome, masks: Masks): Difference[] {
   const out: Difference[] = [];
@@ -245,8 +245,10 @@ export function compareOutcomes(expected: Outcome, actual: Outcome, masks: Masks
   };
   const what = (o: Outcome) =>
     o.kind === "exception" ? `exception ${o.vector}` : o.note ? `${o.kind}: ${o.note}` : o.kind;
-  if (expected.kind !== actual.kind || expected.vector !== actual.vector) {
-    diff("kind", what(expected), what(actual));
+  const other = expected.kind === "other" || actual.kind === "other";
+  if (other || expected.kind !== actual.kind || expected.vector !== actual.vector) {
+    if (other) out.push({ field: "kind", expected: what(expected), actual: what(actual) });
+    else diff("kind", what(expected), what(actual));
     diff("rip", hex64(expected.rip), hex64(actual.rip));
     return out;
   }

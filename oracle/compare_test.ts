@@ -172,3 +172,14 @@ Deno.test("vendorFlagMask: BT* mask ZF on AMD hosts only; every difference is ci
 Deno.test("hex64 prints 64-bit two's complement", () => {
   assertEquals([hex64(0n), hex64(-1n), hex64(0x1234n)], ["0x0", "0xffffffffffffffff", "0x1234"]);
 });
+
+Deno.test("compareOutcomes: 'other' outcomes never match, even each other", () => {
+  const o = _outcome({ kind: "other", note: "signal 31 (si_code 1, trapno 0)" });
+  assertEquals(compareOutcomes(o, o, { flags: 0 }), [
+    {
+      field: "kind",
+      expected: "other: signal 31 (si_code 1, trapno 0)",
+      actual: "other: signal 31 (si_code 1, trapno 0)",
+    },
+  ]);
+});
