@@ -25,7 +25,7 @@ import { SESSIONS } from "./sessions.ts";
 export const ROOT: string = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
 /** Checkpoints of corpus traces: often enough that replay can start near anywhere. */
-export const CORPUS_CHECKPOINT_EVERY = 16;
+const _CHECKPOINT_EVERY = 16;
 
 /** One row of corpus/manifest.json. */
 export interface CorpusEntry {
@@ -45,7 +45,7 @@ export function loadManifest(): CorpusEntry[] {
 }
 
 /** The guest programs as files: path relative to the root, and bytes. */
-export function guestFiles(): Map<string, Uint8Array> {
+function _guestFiles(): Map<string, Uint8Array> {
   return new Map(GUEST_PROGRAMS.map((g) => [`corpus/guest/${g.name}.bin`, Uint8Array.from(g.bytes)]));
 }
 
@@ -53,7 +53,7 @@ export function guestFiles(): Map<string, Uint8Array> {
  * Record one entry, with a checkpoint every `checkpointEvery` events;
  * returns the trace's bytes. Guest programs must be on disk.
  */
-export function recordEntry(e: CorpusEntry, checkpointEvery = CORPUS_CHECKPOINT_EVERY): Uint8Array {
+export function recordEntry(e: CorpusEntry, checkpointEvery = _CHECKPOINT_EVERY): Uint8Array {
   const kernel = new Kernel(e.options);
   const backend = vmxsimBackend(kernel);
   const sink = new MemorySink();
@@ -97,13 +97,13 @@ function _runScript(path: string, start: (argv: string[]) => Recorder): void {
 
 /** Every file the generator makes (guest programs, then traces), by path relative to the root. */
 export function generate(): Map<string, Uint8Array> {
-  const files = guestFiles();
+  const files = _guestFiles();
   for (const e of loadManifest()) files.set(`corpus/${e.trace}`, recordEntry(e));
   return files;
 }
 
 if (import.meta.main) {
-  for (const [path, bytes] of guestFiles()) Deno.writeFileSync(`${ROOT}/${path}`, bytes);
+  for (const [path, bytes] of _guestFiles()) Deno.writeFileSync(`${ROOT}/${path}`, bytes);
   for (const [path, bytes] of generate()) {
     Deno.mkdirSync(`${ROOT}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
     Deno.writeFileSync(`${ROOT}/${path}`, bytes);

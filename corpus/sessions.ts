@@ -81,7 +81,7 @@ function _idtImage(code: readonly number[]): Uint8Array {
 }
 
 /** Remove on close: a ctl makes its vCPU moribund, a segment directory goes. */
-function orclose(rec: Recorder): void {
+function _orclose(rec: Recorder): void {
   const p = rec.process("glenda");
   p.open("#X/clone", ORDWR);
   p.open("#X/clone", ORDWR);
@@ -127,7 +127,7 @@ function orclose(rec: Recorder): void {
 }
 
 /** Two users: only the host owner has #X; #g is everyone's, with its owner and permissions. */
-function users(rec: Recorder): void {
+function _users(rec: Recorder): void {
   const g = rec.process("glenda");
   const o = rec.process("other");
   _try(() => o.open("#X/clone", ORDWR));
@@ -162,7 +162,7 @@ function users(rec: Recorder): void {
 }
 
 /** exc and irq injected at VM entry and delivered through the guest's IDT. */
-function inject(rec: Recorder): void {
+function _inject(rec: Recorder): void {
   const p = rec.process("glenda");
   // nop; sti; nop; nop; hlt
   const ctl = _boot(p, _idtImage([0x90, 0xfb, 0x90, 0x90, 0xf4]));
@@ -216,7 +216,7 @@ function inject(rec: Recorder): void {
 }
 
 /** Commands while the guest runs: timer ticks, stop, would block (quantum and budget small). */
-function running(rec: Recorder): void {
+function _running(rec: Recorder): void {
   const p = rec.process("glenda");
   // inc eax; jmp $-1: never exits by itself.
   const ctl = _boot(p, Uint8Array.from([0x40, 0xeb, 0xfd]));
@@ -240,8 +240,8 @@ function running(rec: Recorder): void {
 
 /** The sessions by name, as the manifest's `sessions.ts#NAME` sources name them. */
 export const SESSIONS: Readonly<Record<string, Session>> = Object.freeze({
-  orclose,
-  users,
-  inject,
-  running,
+  orclose: _orclose,
+  users: _users,
+  inject: _inject,
+  running: _running,
 });

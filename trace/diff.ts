@@ -190,7 +190,7 @@ function _pair(out: Difference[], p: _Paired, limit: number): void {
     out.push({
       ..._where(p, limit),
       kind: "outcome",
-      fields: outcomeDiff(a, b.outcome, file, limit),
+      fields: _outcomeDiff(a, b.outcome, file, limit),
     });
   }
   if (a.note !== undefined && b.note !== undefined && !sameValue(a.note, b.note)) {
@@ -214,7 +214,7 @@ function _changed(out: Difference[], p: _Paired, limit: number): void {
     });
   }
   if (a.op === b.op && !sameOutcome(a.outcome, b.outcome)) {
-    fields.push(...outcomeDiff(a, b.outcome, file, limit));
+    fields.push(..._outcomeDiff(a, b.outcome, file, limit));
   }
   // kind second, as --json has always listed a changed call.
   const { a: ia, b: ib, ...rest } = _where(p, limit);
@@ -226,7 +226,7 @@ function _changed(out: Difference[], p: _Paired, limit: number): void {
  * read: exit lines, register dumps and map listings by field, else bytes;
  * Dirs by field.
  */
-export function outcomeDiff(
+function _outcomeDiff(
   a: TraceEvent,
   other: Outcome,
   file: string | undefined,

@@ -169,11 +169,11 @@ export function formatCall(ev: TraceEvent, limit = 64): string {
 /** What follows `=`: `fd 3`, `"text"`, `ok`, `error "…"`, `crash "…"`. */
 export function formatOutcome(op: OpName, o: Outcome, pid: number, limit = 64): string {
   if (o.status !== "ok") return `${o.status} ${JSON.stringify(o.message)}`;
-  return formatResult(op, o.value, pid, limit);
+  return _formatResult(op, o.value, pid, limit);
 }
 
 /** A successful result of `op`. */
-export function formatResult(op: OpName, v: ResultValue, pid: number, limit = 64): string {
+function _formatResult(op: OpName, v: ResultValue, pid: number, limit = 64): string {
   switch (OP_BY_NAME[op].result) {
     case "none":
       return op === "proc" ? `pid ${pid}` : "ok";

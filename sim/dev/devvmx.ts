@@ -49,7 +49,7 @@ const _SLOT = (c: Chan) => (c.qid.path >> 8) - 1;
 const _FILE = (c: Chan) => c.qid.path & 0xff;
 
 /** The per-vCPU directory (vmxdir): name, file, permission. */
-const vmxdir: readonly { name: string; file: number; perm: number }[] = Object.freeze([
+const _vmxdir: readonly { name: string; file: number; perm: number }[] = Object.freeze([
   { name: "ctl", file: _Qctl, perm: 0o660 },
   { name: "regs", file: _Qregs, perm: 0o660 },
   { name: "status", file: _Qstatus, perm: 0o440 },
@@ -61,7 +61,7 @@ const vmxdir: readonly { name: string; file: number; perm: number }[] = Object.f
 const _CMquit = 0, _CMgo = 1, _CMstop = 2, _CMstep = 3, _CMexc = 4, _CMirq = 5, _CMextrap = 6;
 
 /** The ctl commands (vmxctlmsg): index, verb, field count (0: any). */
-const vmxctlmsg = Object.freeze([
+const _vmxctlmsg = Object.freeze([
   { index: _CMquit, cmd: "quit", narg: 1 },
   { index: _CMgo, cmd: "go", narg: 0 },
   { index: _CMstop, cmd: "stop", narg: 1 },
@@ -142,8 +142,8 @@ export class DevVmx implements Dev {
       return devdir(up, c, q, String(s), 0, up.eve, (DMDIR | 0o555) >>> 0);
     }
     if (c.qid.path === _Qclone) return this.#genclone(up, c);
-    if (s >= vmxdir.length) return -1;
-    const t = vmxdir[s];
+    if (s >= _vmxdir.length) return -1;
+    const t = _vmxdir[s];
     const q = { path: t.file | _QIDPATH(_SLOT(c), 0), vers: 0, type: QTFILE };
     return devdir(up, c, q, t.name, 0, up.eve, t.perm);
   }
@@ -282,7 +282,7 @@ export class DevVmx implements Dev {
 
   #ctl(vmx: Vmx, data: Uint8Array): void {
     const cb = parsecmd(data);
-    const ct = lookupcmd(cb, vmxctlmsg);
+    const ct = lookupcmd(cb, _vmxctlmsg);
     switch (ct.index) {
       case _CMquit:
         this.#quit(vmx);

@@ -96,7 +96,7 @@ export function checkVcpuOptions(opts: VcpuOptions): void {
 const _POSTPONE: unique symbol = Symbol("postpone");
 
 /** A command body, run by the kproc: returns its result or _POSTPONE. */
-type CmdFn<T> = () => T | typeof _POSTPONE;
+type _CmdFn<T> = () => T | typeof _POSTPONE;
 
 /** One vCPU: devvmx's struct Vmx and its kproc. */
 export class Vmx {
@@ -148,7 +148,7 @@ export class Vmx {
    * each further exit. Every entry counts for at least one instruction against
    * `waitBudget`, so a guest that exits without retiring anything cannot spin.
    */
-  #vmxcmd<T>(f: CmdFn<T>): T {
+  #vmxcmd<T>(f: _CmdFn<T>): T {
     if (this.state === VmxState.ENDING) error(_Equit);
     let budget = this.#opts.waitBudget;
     for (;;) {
