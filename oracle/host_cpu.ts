@@ -41,21 +41,33 @@ import { nativeCase } from "./native_case.ts";
 
 /** Result of one CPUID leaf, unsigned 32-bit registers. */
 export interface CpuidLeaf {
+  /** The leaf asked for (EAX in). */
   leaf: number;
+  /** The subleaf asked for (ECX in). */
   subleaf: number;
+  /** EAX out. */
   eax: number;
+  /** EBX out. */
   ebx: number;
+  /** ECX out. */
   ecx: number;
+  /** EDX out. */
   edx: number;
 }
 
 /** A feature bit: where CPUID reports it and what /proc/cpuinfo calls it. */
 export interface CpuFeatureRow {
+  /** The feature's name here. */
   name: string;
+  /** Its flag in /proc/cpuinfo. */
   cpuinfo: string;
+  /** The CPUID leaf that reports it. */
   leaf: number;
+  /** The subleaf. */
   subleaf: number;
+  /** The output register holding the bit. */
   reg: "eax" | "ebx" | "ecx" | "edx";
+  /** The bit number in that register. */
   bit: number;
 }
 
@@ -110,8 +122,11 @@ export interface HostCpu {
   brand: string;
   /** Display family, model and stepping (extended fields folded in, as /proc/cpuinfo shows them). */
   family: number;
+  /** Display model. */
   model: number;
+  /** Stepping. */
   stepping: number;
+  /** Each feature of CPU_FEATURES: whether CPUID reports it. */
   features: Readonly<Record<CpuFeature, boolean>>;
 }
 

@@ -6,7 +6,10 @@
  */
 
 /** Run `deno run --allow-read cli/NAME.ts ARGS` and return its exit code and output. */
-export async function run(name: string, ...args: string[]) {
+export async function run(
+  name: string,
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
   const script = new URL(`../../cli/${name}.ts`, import.meta.url).pathname;
   const config = new URL("../../deno.json", import.meta.url).pathname;
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
