@@ -24,7 +24,21 @@ export const PREFIX = 0x4000;
 /** Opcode maps in OPMAP: one-byte, 0F, 0F 38, 0F 3A, then the VEX maps 0F, 0F38, 0F3A. */
 export const MAPS = 7;
 
-const _E_OPS = new Set(["Eb", "Ew", "Ev", "Ey", "Edq", "M", "Mq"]);
+const _E_OPS = new Set([
+  "Eb",
+  "Ew",
+  "Ev",
+  "Ey",
+  "Edq",
+  "M",
+  "Mq",
+  "Mp",
+  "Ma",
+  "Mb",
+  "Mv",
+  "Ed",
+  "Evw",
+]);
 // Operands whose size is 32 or 64 bits by REX.W/VEX.W alone: their rows run the 32-bit handler
 // in the 16-bit width slot (an operand-size prefix or 16-bit code does not make them 16-bit).
 const _DQ_OPS = new Set(["Gdq", "Edq", "Bdq"]);
@@ -43,6 +57,12 @@ const _WIDE_OPS = new Set([
   "Jb",
   "Xz",
   "Yz",
+  "Xv",
+  "Yv",
+  "Mp",
+  "Ma",
+  "Mv",
+  "Evw",
   "Gdq",
   "Edq",
   "Bdq",
@@ -144,6 +164,8 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     rowAttr: number[] = [],
     rowSub: number[] = [];
   const rowH: number[] = [], rowFw: number[] = [], rowFu: number[] = [];
+  // Per row: the O64 row that replaces it in 64-bit mode (row + 1), or 0.
+  const rowAlt64: number[] = [];
   const intern = (list: string[], s: string) => {
     let k = list.indexOf(s);
     if (k < 0) k = list.push(s) - 1;
@@ -154,6 +176,13 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     let cur = arr[idx];
     if (e.modrm !== "digit" && e.modrm !== "exact") {
       if (cur & (GROUP | PREFIX)) throw new Error(`row ${enc} collides with a node`);
+      if (rowAttr[row] & Attr.O64) {
+        if (cur === 0 || !(rowAttr[cur - 1] & Attr.I64)) {
+          throw new Error(`O64 row ${enc} does not follow an I64 row`);
+        }
+        rowAlt64[cur - 1] = row + 1;
+        return;
+      }
       arr[idx] = row + 1; // a later row overrides an earlier one (90 NOP over 90+r XCHG)
       return;
     }
@@ -184,6 +213,7 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     for (let k = 0; k < 3; k++) rowOps.push(k < toks.length ? _opk(toks[k]) : Opk.NONE);
     rowAttr.push(attr);
     rowSub.push(d.sub);
+    rowAlt64.push(0);
     // Handler names: family, width in bits for byte and wide rows, then r or m for the
     // register and memory forms of an E operand (M: memory only).
     const eop = toks.find((t) => _E_OPS.has(t));
@@ -197,7 +227,9 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
           name += w === 0 ? "" : String(8 << (dq && w === 1 ? 2 : w));
         }
         if (name !== "" && eop !== undefined) name += form;
-        const none = (attr & Attr.WIDE && w === 0) || (eop?.[0] === "M" && form === "r");
+        // No register form of M operands; no memory form of rows for one register ModRM byte.
+        const none = (attr & Attr.WIDE && w === 0) || (eop?.[0] === "M" && form === "r") ||
+          (e.modrm === "exact" && form === "m");
         rowH.push(none ? 0 : intern(handlers, name));
       }
     }
@@ -280,6 +312,10 @@ ${_chunks(_hexU16(rowH), 96)},
 /** Row flags written. */
 export const ROW_FW: Uint16Array = _u16(
 ${_chunks(_hexU16(rowFw), 96)},
+);
+/** Row that replaces each row in 64-bit mode (row + 1; 0: none), from O64 rows. */
+export const ROW_ALT64: Uint16Array = _u16(
+${_chunks(_hexU16(rowAlt64), 96)},
 );
 /** Row flags undefined. */
 export const ROW_FU: Uint16Array = _u16(

@@ -12,6 +12,7 @@ import {
   OPMAP,
   PREFIX,
   PREFIXES,
+  ROW_ALT64,
   ROW_ATTR,
   ROW_H,
   ROW_OPS,
@@ -125,6 +126,7 @@ function _reset(i: Insn, mode: number): void {
   i.vvvv = 0;
   i.imm = 0;
   i.immHi = 0;
+  i.imm2 = 0;
   i.nPfx = 0;
   i.posModrm = -1;
   i.posSib = -1;
@@ -258,8 +260,13 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     e = modrm >= 0xc0 ? GROUPS[g + 8 + (modrm & 0x3f)] : GROUPS[g + ((modrm >> 3) & 7)];
   }
   if (e === 0) return _finish(i, DEC_UNIMPL);
-  const row = e - 1;
-  const attr = ROW_ATTR[row];
+  let row = e - 1;
+  let attr = ROW_ATTR[row];
+  if (mode === 64 && attr & Attr.I64 && ROW_ALT64[row] !== 0) {
+    // An O64 row takes the place of an I64 row in 64-bit mode (MOVSXD over ARPL).
+    row = ROW_ALT64[row] - 1;
+    attr = ROW_ATTR[row];
+  }
   i.row = row;
   i.attr = attr;
   i.sub = ROW_SUB[row];
@@ -295,12 +302,28 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
       case Opk.Ev:
       case Opk.Ey:
       case Opk.Edq:
+      case Opk.Ed:
+      case Opk.Evw:
       case Opk.M:
-      case Opk.Mq: {
+      case Opk.Mq:
+      case Opk.Mp:
+      case Opk.Ma:
+      case Opk.Mb:
+      case Opk.Mv: {
         if (op === Opk.Ey) osz = mode === 64 ? 8 : 4;
-        const size = op === Opk.Eb ? 1 : op === Opk.Ew ? 2 : op === Opk.Edq ? _dq(mode, rex) : osz;
+        const size = op === Opk.Eb
+          ? 1
+          : op === Opk.Ew
+          ? 2
+          : op === Opk.Edq
+          ? _dq(mode, rex)
+          : op === Opk.Ed
+          ? 4
+          : osz;
         if (mod === 3) {
-          if (op === Opk.M || op === Opk.Mq) return _finish(i, DEC_INVALID);
+          const memOnly = op === Opk.M || op === Opk.Mq || op === Opk.Mp || op === Opk.Ma ||
+            op === Opk.Mb || op === Opk.Mv;
+          if (memOnly) return _finish(i, DEC_INVALID);
           i.rm = rmf | ((rex & 1) << 3);
           i.rmX = laneOf(i.rm, size, rex);
         } else {
@@ -338,6 +361,19 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
         if (i.reg !== 0 && i.reg !== 2 && i.reg !== 3 && i.reg !== 4 && i.reg !== 8) {
           return _finish(i, DEC_INVALID);
         }
+        break;
+      case Opk.Sw:
+        // Six segment registers; MOV to CS is invalid (SDM MOV: #UD).
+        if (regf > 5 || (k === 0 && regf === 1)) return _finish(i, DEC_INVALID);
+        i.reg = regf;
+        break;
+      case Opk.Ap:
+        i.posImm = _pos - _start;
+        i.imm = osz === 2 ? _imm(2) : _imm(4);
+        i.imm2 = _imm(2);
+        break;
+      case Opk.Ib2:
+        i.imm2 = _imm(1);
         break;
       case Opk.Dy:
         if (rex & 4) return _finish(i, DEC_INVALID);

@@ -223,6 +223,174 @@ function _arith(): OpDef[] {
   return rows;
 }
 
+/**
+ * Data movement, strings, stack, flag transfer, far control transfer and
+ * miscellaneous rows (exec_move, exec_string, exec_stack, exec_control,
+ * exec_misc). Unprefixed rows of an opcode that other rows give a
+ * mandatory prefix must come first, so these precede the main list;
+ * `_generalPrefixed` holds the prefixed ones, after it.
+ */
+function _general(): OpDef[] {
+  const I64 = Attr.I64, D64 = Attr.D64, LOCK = Attr.LOCK, NP = Attr.NP, W = Attr.WIDE;
+  const ENDW = Attr.END | W;
+  const rows: OpDef[] = [
+    // Segment registers; 63 is ARPL outside 64-bit mode and MOVSXD in it.
+    _row("mov", "8C /r", "Evw,Sw", "movES"),
+    _row("mov", "8E /r", "Sw,Ew", "movSE"),
+    _row("arpl", "63 /r", "Ew,Gw", "arpl", { attr: I64, fw: ZF }),
+    _row("movsxd", "63 /r", "Gv,Ed", "movsxd", { attr: Attr.O64 }),
+    _row("les", "C4 /r", "Gv,Mp", "lxs", { sub: 0, attr: I64 }),
+    _row("lds", "C5 /r", "Gv,Mp", "lxs", { sub: 3, attr: I64 }),
+    _row("lss", "0F B2 /r", "Gv,Mp", "lxs", { sub: 2 }),
+    _row("lfs", "0F B4 /r", "Gv,Mp", "lxs", { sub: 4 }),
+    _row("lgs", "0F B5 /r", "Gv,Mp", "lxs", { sub: 5 }),
+    _row("movbe", "0F 38 F0 /r", "Gv,Mv", "movbeGM"),
+    _row("movbe", "0F 38 F1 /r", "Mv,Gv", "movbeMG"),
+    _row("xadd", "0F C0 /r", "Eb,Gb", "xadd", { attr: LOCK, fw: OSZAPC }),
+    _row("xadd", "0F C1 /r", "Ev,Gv", "xadd", { attr: LOCK, fw: OSZAPC }),
+    _row("cmpxchg", "0F B0 /r", "Eb,Gb", "cmpxchg", { attr: LOCK, fw: OSZAPC }),
+    _row("cmpxchg", "0F B1 /r", "Ev,Gv", "cmpxchg", { attr: LOCK, fw: OSZAPC }),
+    _row("cmpxchg8b/cmpxchg8b/cmpxchg16b", "0F C7 /1m", "Mq", "cmpxchg8b", {
+      attr: LOCK | W,
+      fw: ZF,
+    }),
+    _row("xlat", "D7", "XLAT", "xlat"),
+    _row("bound", "62 /r", "Gv,Ma", "bound", { attr: I64 }),
+    _row("lahf", "9F", "", "lahf"),
+    _row("sahf", "9E", "", "sahf", { fw: SF | ZF | AF | PF | CF }),
+    _row("salc", "D6", "", "salc", { attr: I64 }),
+    // Stack.
+    ...["06", "0E", "16", "1E"].map((op) => _row("push", op, "Zs", "pushS", { attr: I64 | W })),
+    ...["07", "17", "1F"].map((op) => _row("pop", op, "Zs", "popS", { attr: I64 | W })),
+    ...["0F A0", "0F A8"].map((op) => _row("push", op, "Zs", "pushS", { attr: D64 | W })),
+    ...["0F A1", "0F A9"].map((op) => _row("pop", op, "Zs", "popS", { attr: D64 | W })),
+    _row("pusha/pushad", "60", "", "pusha", { attr: I64 | W }),
+    _row("popa/popad", "61", "", "popa", { attr: I64 | W }),
+    _row("pushf/pushfd/pushfq", "9C", "", "pushf", { attr: D64 | W }),
+    _row("popf/popfd/popfq", "9D", "", "popf", { attr: D64 | W, fw: OSZAPC }),
+    _row("enter", "C8", "Iw,Ib2", "enter", { attr: D64 | W }),
+    _row("leave", "C9", "", "leave", { attr: D64 | W }),
+    // Far control transfer.
+    _row("jmp far", "EA", "Ap", "jmpFar", { attr: I64 | ENDW }),
+    _row("call far", "9A", "Ap", "callFar", { attr: I64 | ENDW }),
+    _row("call far", "FF /3", "Mp", "callFarM", { attr: Attr.END }),
+    _row("jmp far", "FF /5", "Mp", "jmpFarM", { attr: Attr.END }),
+    _row("ret far", "CB", "", "retFar", { attr: ENDW }),
+    _row("ret far", "CA", "Iw", "retFar", { attr: ENDW }),
+    _row("int1", "F1", "", "int1", { attr: Attr.END }),
+    // Invalid opcodes with operands, random numbers, time stamp with processor ID.
+    _row("ud0", "0F FF /r", "Gv,Ev", "udE", { attr: Attr.END }),
+    _row("ud1", "0F B9 /r", "Gv,Ev", "udE", { attr: Attr.END }),
+    _row("rdtscp", "0F 01 F9", "", "rdtscp"),
+    ..._regs(0xf0).map((m) =>
+      _row("rdrand", `0F C7 ${m}`, "Ev", "rdrand", { attr: NP | Attr.ALONE, fw: OSZAPC })
+    ),
+    ..._regs(0xf8).map((m) =>
+      _row("rdseed", `0F C7 ${m}`, "Ev", "rdrand", { attr: NP | Attr.ALONE, fw: OSZAPC })
+    ),
+    // Fences and cache control.
+    ..._regs(0xe8).map((m) => _row("lfence", `0F AE ${m}`, "", "nop", { attr: NP })),
+    ..._regs(0xf0).map((m) => _row("mfence", `0F AE ${m}`, "", "nop", { attr: NP })),
+    ..._regs(0xf8).map((m) => _row("sfence", `0F AE ${m}`, "", "nop", { attr: NP })),
+    _row("clflush", "0F AE /7m", "Mb", "clflush", { attr: NP }),
+  ];
+  // Hint NOPs: prefetches by ModRM.reg in their memory forms, "nop Ev,Gv" otherwise.
+  const hints: [string, (string | undefined)[]][] = [
+    ["0F 0D", [
+      "prefetch_exclusive",
+      "prefetchw",
+      "prefetchwt1",
+      "prefetchw",
+      "prefetch_reserved",
+      "prefetch_reserved",
+      "prefetch_reserved",
+      "prefetch_reserved",
+    ]],
+    ["0F 18", [
+      "prefetchnta",
+      "prefetcht0",
+      "prefetcht1",
+      "prefetcht2",
+      undefined,
+      undefined,
+      "prefetchit1",
+      "prefetchit0",
+    ]],
+    ["0F 1C", ["cldemote"]],
+  ];
+  for (const [op, names] of hints) {
+    for (let k = 0; k < 8; k++) {
+      rows.push(_row("nop", `${op} /${k}`, "Ev,Gv", "nop"));
+      const n = names[k];
+      if (n !== undefined) rows.push(_row(n, `${op} /${k}m`, n === "cldemote" ? "M" : "Mb", "nop"));
+    }
+  }
+  for (const op of ["19", "1A", "1B", "1D", "1E"]) {
+    rows.push(_row("nop", `0F ${op} /r`, "Ev,Gv", "nop"));
+  }
+  // Strings; with F3/F2 the last of them picks the row.
+  const strings: [string, string, string, string, string, number][] = [
+    ["movs", "A4", "Yb,Xb", "Yv,Xv", "movs", 0],
+    ["cmps", "A6", "Xb,Yb", "Xv,Yv", "cmps", OSZAPC],
+    ["stos", "AA", "Yb", "Yv", "stos", 0],
+    ["lods", "AC", "Xb", "Xv", "lods", 0],
+    ["scas", "AE", "Yb", "Yv", "scas", OSZAPC],
+  ];
+  for (const [m, op, fb, fv, h, fw] of strings) {
+    const cmp = fw !== 0;
+    const op1 = _hex(parseInt(op, 16) + 1);
+    const wide = (p: string) => ["w", "d", "q"].map((sz) => `${p}${m}${sz}`).join("/");
+    rows.push(_row(`${m}b`, op, fb, h, { fw }), _row(wide(""), op1, fv, h, { fw }));
+    const reps = [["F3", cmp ? "repe " : "rep ", cmp ? "Repe" : "Rep"], [
+      "F2",
+      "repne ",
+      cmp ? "Repne" : "Rep",
+    ]];
+    for (const [pfx, rep, hr] of reps) {
+      rows.push(
+        _row(`${rep}${m}b`, `${pfx} ${op}`, fb, h + hr, { fw }),
+        _row(wide(rep), `${pfx} ${op1}`, fv, h + hr, { fw }),
+      );
+    }
+  }
+  return rows;
+}
+
+/** ModRM bytes of the eight register forms from `base` (C0, C8, ... F8), as hex. */
+function _regs(base: number): string[] {
+  return [0, 1, 2, 3, 4, 5, 6, 7].map((r) => _hex(base + r));
+}
+
+/** The rows of `_general` with a mandatory prefix, placed after every unprefixed row. */
+function _generalPrefixed(): OpDef[] {
+  const W = Attr.WIDE;
+  // With 66 their mandatory prefix is taken; F2/F3 still make them invalid.
+  const rand66 = { attr: Attr.ALONE | Attr.NOREP, fw: OSZAPC };
+  const rows: OpDef[] = [
+    ...["66", "F3"].map((p) =>
+      _row("cmpxchg8b/cmpxchg8b/cmpxchg16b", `${p} 0F C7 /1m`, "Mq", "cmpxchg8b", {
+        attr: Attr.LOCK | W,
+        fw: ZF,
+      })
+    ),
+    ..._regs(0xf0).map((m) => _row("rdrand", `66 0F C7 ${m}`, "Ev", "rdrand", rand66)),
+    ..._regs(0xf8).map((m) => _row("rdseed", `66 0F C7 ${m}`, "Ev", "rdrand", rand66)),
+    // RDPID is not on Skylake.
+    ..._regs(0xf8).map((m) => _row("rdpid", `F3 0F C7 ${m}`, "Ry", "ud", { attr: Attr.END })),
+    _row("clflushopt", "66 0F AE /7m", "Mb", "clflush", { attr: Attr.NOREP }),
+    // CET is not on Skylake: these stay reserved NOPs.
+    ...[0, 1, 2, 3, 4, 5, 6, 7].map((k) => _row("nop", `F3 0F 1E /${k}`, "Ev,Gv", "nop")),
+    ..._regs(0xc8).map((m) => _row("rdsspd/rdsspd/rdsspq", `F3 0F 1E ${m}`, "Edq", "nop")),
+    _row("endbr64", "F3 0F 1E FA", "", "nop"),
+    _row("endbr32", "F3 0F 1E FB", "", "nop"),
+  ];
+  // CLDEMOTE is NP: with a prefix 0F 1C /0 is a NOP like the rest.
+  for (const p of ["66", "F3", "F2"]) {
+    for (let k = 0; k < 8; k++) rows.push(_row("nop", `${p} 0F 1C /${k}`, "Ev,Gv", "nop"));
+  }
+  return rows;
+}
+
 const END = Attr.END;
 const F64E = Attr.F64 | Attr.END;
 
@@ -231,6 +399,7 @@ export const OPDEFS: readonly OpDef[] = [
   ..._alu(),
   ..._shifts(),
   ..._cc(),
+  ..._general(),
   _row("test", "84 /r", "Eb,Gb", "testEG", { fw: OSZAPC, fu: AF }),
   _row("test", "85 /r", "Ev,Gv", "testEG", { fw: OSZAPC, fu: AF }),
   _row("test", "A8", "AL,Ib", "testAI", { fw: OSZAPC, fu: AF }),
@@ -269,7 +438,7 @@ export const OPDEFS: readonly OpDef[] = [
   _row("xchg", "86 /r", "Eb,Gb", "xchgEG", { attr: Attr.LOCK }),
   _row("xchg", "87 /r", "Ev,Gv", "xchgEG", { attr: Attr.LOCK }),
   _row("xchg", "90+r", "Zv,eAX", "xchgZA"),
-  _row("nop", "90", "", "nop"),
+  _row("nop", "90", "", "nop90"),
   _row("xchg", "66 90", "Zv,eAX", "xchgZA"),
   _row("pause", "F3 90", "", "nop"),
   _row("nop", "0F 1F /0", "Ev", "nop"),
@@ -344,9 +513,10 @@ export const OPDEFS: readonly OpDef[] = [
   _row("vmread", "0F 78 /r", "Ey,Gy", "vmxRW", { sub: 23, attr: Attr.NP }),
   _row("vmwrite", "0F 79 /r", "Gy,Ey", "vmxRW", { sub: 25, attr: Attr.NP }),
   _row("ud2", "0F 0B", "", "ud", { attr: END }),
-  _row("int3", "CC", "", "", { attr: END }),
-  _row("int", "CD", "Ib", "", { attr: END }),
-  _row("into", "CE", "", "", { attr: Attr.I64 | END }),
-  _row("iret", "CF", "", "", { attr: END | Attr.WIDE }),
+  _row("int3", "CC", "", "int3", { attr: END }),
+  _row("int", "CD", "Ib", "int", { attr: END }),
+  _row("into", "CE", "", "into", { attr: Attr.I64 | END }),
+  _row("iret", "CF", "", "iret", { attr: END | Attr.WIDE, fw: OSZAPC }),
   ..._arith(),
+  ..._generalPrefixed(),
 ];

@@ -20,7 +20,10 @@ const _PTR: Record<number, string> = {
   1: "byte ptr ",
   2: "word ptr ",
   4: "dword ptr ",
+  6: "fword ptr ",
   8: "qword ptr ",
+  10: "tbyte ptr ",
+  16: "xmmword ptr ",
 };
 
 /** Register `n` of `size` bytes by name; `rex` selects spl-dil over ah-bh. */
@@ -67,7 +70,11 @@ function _mem(i: Insn, ip: number, size: number): string {
   }
   const bp = hasBase && (i.base / 2 === 5 || (i.base / 2 === 4 && asz !== 2));
   const def = bp ? SS : DS;
-  const seg = i.segPfx >= 0 && i.segPfx !== def && size > 0 ? _SEG[i.segPfx] + ":" : "";
+  // LEA's operand is no access: iced-x86 leaves its segment off.
+  const seg =
+    i.segPfx >= 0 && i.segPfx !== def && (size > 0 || MNEMONICS[ROW_MNEM[i.row]] !== "lea")
+      ? _SEG[i.segPfx] + ":"
+      : "";
   return (size > 0 ? _PTR[size] : "") + seg + "[" + text + "]";
 }
 
@@ -80,6 +87,11 @@ function _mnemonic(i: Insn): string {
   // "cbw/cwde/cdqe": one name per operand size.
   if (m.includes("/")) return m.split("/")[i.osz === 2 ? 0 : i.osz === 4 ? 1 : 2];
   return m;
+}
+
+// Mq is 8 bytes, but CMPXCHG8B with REX.W is CMPXCHG16B's 16.
+function _mq(i: Insn): number {
+  return i.osz === 8 && MNEMONICS[ROW_MNEM[i.row]].startsWith("cmpxchg8b") ? 16 : 8;
 }
 
 /** Format `i` (decoded at address `ip`) as iced-x86's Intel formatter would, memory sizes always shown. */
@@ -97,22 +109,36 @@ export function formatInsn(i: Insn, ip = 0): string {
       case Opk.Ev:
       case Opk.Ey:
       case Opk.Edq:
+      case Opk.Ed:
       case Opk.M:
-      case Opk.Mq: {
-        const size = op === Opk.Eb
+      case Opk.Mq:
+      case Opk.Mp:
+      case Opk.Ma:
+      case Opk.Mb:
+      case Opk.Mv: {
+        const size = op === Opk.Eb || op === Opk.Mb
           ? 1
           : op === Opk.Ew
           ? 2
           : op === Opk.M
           ? 0
           : op === Opk.Mq
-          ? 8
+          ? _mq(i)
           : op === Opk.Edq
           ? dq
+          : op === Opk.Ed
+          ? 4
+          : op === Opk.Mp
+          ? osz + 2
+          : op === Opk.Ma
+          ? osz * 2
           : osz;
         ops.push(i.rm >= 0 ? regName(i.rm, size, i.rex) : _mem(i, ip, size));
         break;
       }
+      case Opk.Evw:
+        ops.push(i.rm >= 0 ? regName(i.rm, osz) : _mem(i, ip, 2));
+        break;
       case Opk.Gb:
         ops.push(regName(i.reg, 1, i.rex));
         break;
@@ -189,13 +215,33 @@ export function formatInsn(i: Insn, ip = 0): string {
       case Opk.ONE:
         ops.push("1");
         break;
+      case Opk.Sw:
+        ops.push(_SEG[i.reg]);
+        break;
+      case Opk.Zs:
+        ops.push(_SEG[i.opc < 0x100 ? (i.opc >> 3) & 3 : i.opc & 8 ? 5 : 4]);
+        break;
+      case Opk.Ap:
+        ops.push(hexNum(i.imm >>> 0, osz * 2), i.imm2 <= 9 ? String(i.imm2) : hexNum(i.imm2, 4));
+        break;
+      case Opk.Ib2:
+        ops.push(hexNum(i.imm2 & 0xff));
+        break;
+      case Opk.XLAT: {
+        const seg = i.segPfx >= 0 && i.segPfx !== DS ? _SEG[i.segPfx] + ":" : "";
+        ops.push(_PTR[1] + seg + "[" + regName(3, i.asz) + "]");
+        break;
+      }
       case Opk.Xb:
       case Opk.Xz:
+      case Opk.Xv:
       case Opk.Yb:
-      case Opk.Yz: {
-        const src = op === Opk.Xb || op === Opk.Xz;
+      case Opk.Yz:
+      case Opk.Yv: {
+        const src = op === Opk.Xb || op === Opk.Xz || op === Opk.Xv;
         const size = op === Opk.Xb || op === Opk.Yb ? 1 : osz;
-        const seg = i.segPfx >= 0 && (!src || i.segPfx !== DS) ? _SEG[i.segPfx] + ":" : "";
+        // iced-x86 shows an override other than DS on the source, and then es: on the destination.
+        const seg = i.segPfx >= 0 && i.segPfx !== DS ? (src ? _SEG[i.segPfx] : "es") + ":" : "";
         ops.push(_PTR[size] + seg + "[" + regName(src ? 6 : 7, i.asz) + "]");
         break;
       }
@@ -209,7 +255,9 @@ export function formatInsn(i: Insn, ip = 0): string {
   // F2 on a near branch is MPX's BND prefix (iced-x86 leaves it off JMP rel8); F3 on RET is
   // printed as REP; F2/F3 on a locked or XCHG memory operand, and F3 on a MOV store, are the
   // HLE hints XACQUIRE/XRELEASE.
-  if (i.pfx & P_REPNE && /^(j(?!e?cxz)|call|ret)/.test(m) && i.opc !== 0xeb) pfx += "bnd ";
+  if (i.pfx & P_REPNE && /^(j(?!e?cxz)|call|ret)(?!.* far)/.test(m) && i.opc !== 0xeb) {
+    pfx += "bnd ";
+  }
   if (i.pfx & P_REP && i.opc === 0xc3) pfx += "rep ";
   const hle = i.rm < 0 && i.modrm >= 0 && (i.pfx & P_LOCK || i.opc === 0x86 || i.opc === 0x87);
   const store = i.rm < 0 && i.modrm >= 0 &&
@@ -219,7 +267,7 @@ export function formatInsn(i: Insn, ip = 0): string {
   const op0 = ROW_OPS[i.row * 3], op1 = ROW_OPS[i.row * 3 + 1];
   // Size prefixes the operands do not show are printed as data16/data32, addr16/addr32.
   const implicit = op0 === Opk.NONE || op0 === Opk.Jb || op0 === Opk.Jz || op0 === Opk.Iw ||
-    op0 === Opk.Ibs || op0 === Opk.Iz;
+    op0 === Opk.Ibs || op0 === Opk.Iz || op0 === Opk.Ap || op0 === Opk.Zs;
   const named = m.startsWith("iret") || MNEMONICS[ROW_MNEM[i.row]].includes("/");
   if (i.pfx & P_OSIZE && i.attr & Attr.WIDE && implicit && !named) {
     pfx += i.osz === 2 ? "data16 " : "data32 ";

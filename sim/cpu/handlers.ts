@@ -15,11 +15,13 @@ import { BMI_HANDLERS } from "./exec_bmi.ts";
 import { CONTROL_HANDLERS } from "./exec_control.ts";
 import { CRC_HANDLERS } from "./exec_crc.ts";
 import { IO_HANDLERS } from "./exec_io.ts";
+import { MISC_HANDLERS } from "./exec_misc.ts";
 import { MOVE_HANDLERS } from "./exec_move.ts";
 import { MULDIV_HANDLERS } from "./exec_muldiv.ts";
 import { NEAR64_HANDLERS } from "./exec_near64.ts";
 import { SHIFT_HANDLERS } from "./exec_shift.ts";
 import { STACK_HANDLERS } from "./exec_stack.ts";
+import { STRING_HANDLERS } from "./exec_string.ts";
 import { SYSTEM_HANDLERS } from "./exec_system.ts";
 import type { Handler } from "./insn.ts";
 
@@ -35,6 +37,8 @@ const _ALL: Record<string, Handler> = {
   ...CONTROL_HANDLERS,
   ...NEAR64_HANDLERS,
   ...STACK_HANDLERS,
+  ...STRING_HANDLERS,
+  ...MISC_HANDLERS,
   ...SYSTEM_HANDLERS,
   ...IO_HANDLERS,
 };

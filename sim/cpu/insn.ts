@@ -93,6 +93,8 @@ export class Insn {
   imm = 0;
   /** High 32 bits of a 64-bit immediate or moffs. */
   immHi = 0;
+  /** Second immediate: a far pointer's selector (Ap), ENTER's nesting level (Ib2). */
+  imm2 = 0;
   /** Count of prefix bytes (REX included). */
   nPfx = 0;
   /** Offset of the ModRM byte, -1 if none. */

@@ -83,6 +83,32 @@ export enum Opk {
   Edq,
   /** VEX.vvvv register sized as Gdq (BMI). */
   Bdq,
+  /** String source seg:rSI, operand size up to 64 bits (MOVS, CMPS, LODS). */
+  Xv,
+  /** String destination ES:rDI, operand size up to 64 bits (MOVS, CMPS, SCAS, STOS). */
+  Yv,
+  /** Segment register in ModRM reg (MOV Sreg): 0-5, and not CS as a destination. */
+  Sw,
+  /** Segment register named by the opcode (PUSH/POP ES CS SS DS FS GS). */
+  Zs,
+  /** Far pointer immediate: offset of operand size, then a 16-bit selector in `imm2`. */
+  Ap,
+  /** Memory far pointer m16:16/m16:32/m16:64 (far JMP/CALL, LDS and kin). */
+  Mp,
+  /** Memory pair of operand-size bounds (BOUND). */
+  Ma,
+  /** Memory byte, for hints and cache control (PREFETCHh, CLFLUSH). */
+  Mb,
+  /** Memory of operand size (MOVBE). */
+  Mv,
+  /** ModRM r/m, 32 bits (MOVSXD's source). */
+  Ed,
+  /** A second immediate byte, in `imm2` (ENTER's nesting level). */
+  Ib2,
+  /** XLAT's table byte [seg:rBX + AL]. */
+  XLAT,
+  /** ModRM r/m: a register of operand size or a word of memory (MOV from a segment register). */
+  Evw,
   /** Number of kinds. */
   COUNT,
 }
@@ -113,6 +139,11 @@ export enum Attr {
   ALONE = 1 << 10,
   /** An F2 or F3 prefix makes it invalid (#UD): VMCLEAR, whose mandatory prefix is 66. */
   NOREP = 1 << 11,
+  /**
+   * Valid only in 64-bit mode, where it replaces the I64 row defined just
+   * before it at the same encoding (MOVSXD over ARPL at 63).
+   */
+  O64 = 1 << 12,
 }
 
 /** RFLAGS carry flag. */
