@@ -27,7 +27,7 @@ function _cpu(code: number[]): Cpu {
 
 /** Guest programs, assembled by hand (offsets in comments). */
 // deno-fmt-ignore
-export const PROGRAMS: Record<string, number[]> = {
+const _PROGRAMS: Record<string, number[]> = {
   // 0: mov esi,0x4000; mov ecx,1024; 10: add eax,[esi]; adc edx,0; add esi,4; dec ecx; jnz 10; jmp 0
   checksum: [
     0xbe, 0x00, 0x40, 0x00, 0x00, 0xb9, 0x00, 0x04, 0x00, 0x00,
@@ -47,7 +47,7 @@ export const PROGRAMS: Record<string, number[]> = {
 };
 
 function _mips(name: string, budget: number): number {
-  const cpu = _cpu(PROGRAMS[name]);
+  const cpu = _cpu(_PROGRAMS[name]);
   cpu.run(budget / 10); // warm up
   let best = Infinity;
   for (let r = 0; r < 3; r++) {
@@ -59,12 +59,12 @@ function _mips(name: string, budget: number): number {
   return budget / best / 1000;
 }
 
-for (const name of Object.keys(PROGRAMS)) {
+for (const name of Object.keys(_PROGRAMS)) {
   console.log(`${name}: ${_mips(name, 10_000_000).toFixed(1)} MIPS (best of 3)`);
 }
 
-for (const name of Object.keys(PROGRAMS)) {
-  const cpu = _cpu(PROGRAMS[name]);
+for (const name of Object.keys(_PROGRAMS)) {
+  const cpu = _cpu(_PROGRAMS[name]);
   Deno.bench(`${name} (1M instructions)`, { group: "cpu" }, () => {
     cpu.run(1_000_000);
   });

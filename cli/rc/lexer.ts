@@ -16,7 +16,7 @@ import { EOF, type Input } from "./input.ts";
 export type RedirType = "write" | "append" | "read" | "rdwr" | "here";
 
 /** The rc keywords (klook's table); a keyword is lexed as a word marked `keyword`. */
-export const KEYWORDS: readonly string[] = Object.freeze([
+const _KEYWORDS: readonly string[] = Object.freeze([
   "for",
   "in",
   "while",
@@ -398,7 +398,7 @@ export class Lexer {
       text: w,
       quoted: false,
       glob,
-      keyword: KEYWORDS.includes(w),
+      keyword: _KEYWORDS.includes(w),
       line: this.line,
     };
   }

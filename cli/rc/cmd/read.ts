@@ -15,10 +15,10 @@ import type { Proc } from "../proc.ts";
 import { Arg } from "./arg.ts";
 
 /** Bytes asked for per read: read(1)'s buffer size for -c. */
-export const READSIZE = 8 * 1024;
+const _READSIZE = 8 * 1024;
 
 function _read(p: Proc, fd: number, file: string): string | null {
-  const buf = p.read(fd, READSIZE);
+  const buf = p.read(fd, _READSIZE);
   if (buf === null) {
     p.fprint(2, `read: error reading ${file}: ${p.errstr}\n`);
     return null;
