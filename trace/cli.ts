@@ -90,6 +90,43 @@ export function parseArgs(
   return { flags: f, values: v, rest };
 }
 
+/** What `commandLine` needs to know of a command. */
+export interface CommandSpec {
+  /** The command's name, which starts each usage error ("replay"). */
+  readonly name: string;
+  /** The text --help prints. */
+  readonly usage: string;
+  /** Flags it takes (`--json`); --help is always one. */
+  readonly flags: readonly string[];
+  /** Options that take a value (`--from`). */
+  readonly valued: readonly string[];
+}
+
+/**
+ * Parse a command's `args`. With --help, print the usage and give exit
+ * status 0; with a bad command line, print one line (see `usageError`) and
+ * give 2; otherwise the parsed arguments.
+ */
+export function commandLine(
+  args: readonly string[],
+  spec: CommandSpec,
+  io: CliIO,
+): ParsedArgs | number {
+  const p = parseArgs(args, [...spec.flags, "--help"], spec.valued);
+  if (typeof p === "string") return usageError(io, spec.name, p);
+  if (p.flags.has("--help")) {
+    io.out(spec.usage);
+    return 0;
+  }
+  return p;
+}
+
+/** Report a bad command line as one line on stderr; returns the usage exit status, 2. */
+export function usageError(io: CliIO, name: string, problem: string): number {
+  io.err(`${name}: ${problem} (see --help)`);
+  return 2;
+}
+
 /** A non-negative integer option, or a usage error string. */
 export function intOption(p: ParsedArgs, name: string): number | undefined | string {
   const s = p.values.get(name);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type CliIO, intOption, openTrace, parseArgs } from "./cli.ts";
+import { type CliIO, commandLine, intOption, openTrace, usageError } from "./cli.ts";
 import { diffTraces, formatDiff } from "./diff.ts";
 import { TraceError } from "./errors.ts";
 
@@ -24,19 +24,22 @@ options:
 
 exit status: 0 same, 1 different, 2 unusable input`;
 
+const _SPEC = {
+  name: "diff",
+  usage: _USAGE,
+  flags: ["--json"],
+  valued: ["--max", "--bytes", "--window"],
+};
+
 /** Run the diff command on `args`; returns the exit status. */
 export function diffMain(args: readonly string[], io: CliIO): number {
-  const p = parseArgs(args, ["--json", "--help"], ["--max", "--bytes", "--window"]);
-  if (typeof p === "string") return _usage(io, p);
-  if (p.flags.has("--help")) {
-    io.out(_USAGE);
-    return 0;
-  }
-  if (p.rest.length !== 2) return _usage(io, "give exactly two traces");
+  const p = commandLine(args, _SPEC, io);
+  if (typeof p === "number") return p;
+  if (p.rest.length !== 2) return usageError(io, "diff", "give exactly two traces");
   const max = intOption(p, "--max");
   const bytes = intOption(p, "--bytes");
   const window = intOption(p, "--window");
-  for (const v of [max, bytes, window]) if (typeof v === "string") return _usage(io, v);
+  for (const v of [max, bytes, window]) if (typeof v === "string") return usageError(io, "diff", v);
   const [a, b] = p.rest.map(openTrace);
   if (typeof a === "string" || typeof b === "string") {
     for (const t of [a, b]) if (typeof t === "string") io.err(t);
@@ -64,10 +67,4 @@ export function diffMain(args: readonly string[], io: CliIO): number {
   if (n > shown.differences.length) io.out(`... and ${n - shown.differences.length} more`);
   io.out(n === 0 ? `no differences (${a.eventCount} events)` : `${n} differences`);
   return n ? 1 : 0;
-}
-
-function _usage(io: CliIO, problem: string): number {
-  io.err(`diff: ${problem}`);
-  io.err("run with --help for usage");
-  return 2;
 }

@@ -7,7 +7,7 @@
  */
 
 import type { BackendFactory } from "./backend.ts";
-import { type CliIO, intOption, openTrace, parseArgs, traceFiles } from "./cli.ts";
+import { type CliIO, commandLine, intOption, openTrace, traceFiles, usageError } from "./cli.ts";
 import { TraceError } from "./errors.ts";
 import { type Divergence, type ReplayResult, replayTrace } from "./replay.ts";
 import { eventJson, formatCall, formatEvent, formatNote, formatOutcome } from "./show.ts";
@@ -26,6 +26,13 @@ options:
 
 exit status: 0 all match, 1 some trace diverges, 2 some input is unusable`;
 
+const _SPEC = {
+  name: "replay",
+  usage: _USAGE,
+  flags: ["--json", "--no-notes"],
+  valued: ["--from", "--context"],
+};
+
 /** Options of `replayMain`. */
 export interface ReplayMainOptions {
   /** Backend factories by the name in a trace header's backend description. */
@@ -43,20 +50,19 @@ interface _Row {
 
 /** Run the replay command on `args`; returns the exit status. */
 export function replayMain(args: readonly string[], io: CliIO, options: ReplayMainOptions): number {
-  const p = parseArgs(args, ["--json", "--help", "--no-notes"], ["--from", "--context"]);
-  if (typeof p === "string") return _usage(io, p);
-  if (p.flags.has("--help")) {
-    io.out(_USAGE);
-    return 0;
-  }
+  const p = commandLine(args, _SPEC, io);
+  if (typeof p === "number") return p;
   const from = intOption(p, "--from");
   const context = intOption(p, "--context");
-  if (typeof from === "string") return _usage(io, from);
-  if (typeof context === "string") return _usage(io, context);
+  if (typeof from === "string") return usageError(io, "replay", from);
+  if (typeof context === "string") return usageError(io, "replay", context);
   const corpus = options.corpus ?? "corpus";
   const files = traceFiles(p.rest.length ? p.rest : [corpus]);
   if (typeof files === "string") {
-    if (p.rest.length) return _usage(io, files);
+    if (p.rest.length) {
+      io.err(`replay: ${files}`);
+      return 2;
+    }
     io.out(`no traces under ${corpus}`);
     return 0;
   }
@@ -73,7 +79,9 @@ export function replayMain(args: readonly string[], io: CliIO, options: ReplayMa
     });
     io.progress?.(undefined);
     rows.push(row);
-    if (!json) _printRow(io, row);
+    // An unusable input is one line on stderr; the report keeps its row.
+    if (row.status === "unusable") io.err(row.error!);
+    else if (!json) _printRow(io, row);
   });
   const count = (s: _Row["status"]) => rows.filter((r) => r.status === s).length;
   const truncated = rows.filter((r) => r.result?.truncated !== undefined).length;
@@ -94,12 +102,6 @@ export function replayMain(args: readonly string[], io: CliIO, options: ReplayMa
     );
   }
   return count("unusable") ? 2 : count("diverged") ? 1 : 0;
-}
-
-function _usage(io: CliIO, problem: string): number {
-  io.err(`replay: ${problem}`);
-  io.err("run with --help for usage");
-  return 2;
 }
 
 function _replayOne(
@@ -134,10 +136,6 @@ function _replayOne(
 }
 
 function _printRow(io: CliIO, row: _Row): void {
-  if (row.status === "unusable") {
-    io.out(`error ${row.error}`);
-    return;
-  }
   const r = row.result!;
   const t = r.truncated === undefined ? "" : ` (truncated: ${r.truncated})`;
   if (r.divergence === undefined) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CliIO, intOption, openTrace, parseArgs } from "./cli.ts";
+import { type CliIO, commandLine, intOption, openTrace, usageError } from "./cli.ts";
 import { TraceError } from "./errors.ts";
 import { TraceFile } from "./reader.ts";
 import {
@@ -31,19 +31,22 @@ options:
   --follow      keep listing while the file grows, until its end chunk
   --help        this text`;
 
+const _SPEC = {
+  name: "show",
+  usage: _USAGE,
+  flags: ["--json", "--follow"],
+  valued: ["--from", "--to", "--bytes"],
+};
+
 /** Run the show command on `args`; returns the exit status. */
 export async function showMain(args: readonly string[], io: CliIO): Promise<number> {
-  const p = parseArgs(args, ["--json", "--help", "--follow"], ["--from", "--to", "--bytes"]);
-  if (typeof p === "string") return _usage(io, p);
-  if (p.flags.has("--help")) {
-    io.out(_USAGE);
-    return 0;
-  }
-  if (p.rest.length !== 1) return _usage(io, "give exactly one trace");
+  const p = commandLine(args, _SPEC, io);
+  if (typeof p === "number") return p;
+  if (p.rest.length !== 1) return usageError(io, "show", "give exactly one trace");
   const from = intOption(p, "--from");
   const to = intOption(p, "--to");
   const bytes = intOption(p, "--bytes");
-  for (const v of [from, to, bytes]) if (typeof v === "string") return _usage(io, v);
+  for (const v of [from, to, bytes]) if (typeof v === "string") return usageError(io, "show", v);
   const opts = {
     ...(from === undefined ? {} : { from: from as number }),
     ...(to === undefined ? {} : { to: to as number }),
@@ -82,10 +85,4 @@ async function _follow(
     i++;
   }
   return 0;
-}
-
-function _usage(io: CliIO, problem: string): number {
-  io.err(`show: ${problem}`);
-  io.err("run with --help for usage");
-  return 2;
 }
