@@ -34,8 +34,10 @@ import {
   OpCodeOperandKind as K,
   OpKind,
   Register,
+  RegisterExt,
   RepPrefixKind,
 } from "iced-x86";
+import { VENDOR_DIFFERENCES } from "../oracle/compare.ts";
 import { NATIVE_CODE_ADDR, type NativeCase, type NativeRegion } from "../oracle/mod.ts";
 import {
   accessMemory,
@@ -380,19 +382,26 @@ class _Builder implements OperandContext {
 
   #imm8(t: InsnTemplate): number {
     const rng = this.rng;
-    if (t.cls === "shift" || t.cls === "rotate" || t.cls === "shiftd") {
-      return countValue(rng, t.name.includes("64") ? 64 : t.name.includes("32") ? 32 : 16);
-    }
+    if (t.cls === "shift" || t.cls === "rotate" || t.cls === "shiftd") return this.#count(t);
     if (t.cls === "bt") return rng.chance(0.5) ? rng.int(256) : rng.int(64);
     return Number(edgeValue(rng, 8));
+  }
+
+  /** A shift count for `t`: around its width and the count mask; at most 16 for 16-bit SHLD/SHRD. */
+  #count(t: InsnTemplate): number {
+    const bits = _RM_BITS.get(t.ops[0]) ?? 64;
+    const v = countValue(this.rng, bits);
+    return t.cls === "shiftd" && bits === 16 && (v & 31) > 16 ? v & 15 : v;
   }
 
   /** Setup that makes a generic form do something worth testing. */
   #setupFor(t: InsnTemplate, ops: _Op[], memSize: number, setup: (i: Instruction) => void): void {
     const rng = this.rng;
     const m = t.mnemonic;
-    if (ops.some((o) => o.k === "r" && o.reg === Register.CL) && rng.chance(0.6)) {
-      setup(Instruction.createRegU32(_code("Mov_r8_imm8"), Register.CL, countValue(rng, 64)));
+    // 16-bit SHLD/SHRD by more than 16 leave their result undefined: their CL is always set.
+    const shd16 = t.cls === "shiftd" && _RM_BITS.get(t.ops[0]) === 16;
+    if (ops.some((o) => o.k === "r" && o.reg === Register.CL) && (shd16 || rng.chance(0.6))) {
+      setup(Instruction.createRegU32(_code("Mov_r8_imm8"), Register.CL, this.#count(t)));
     } else if (t.cls === "div" && rng.chance(0.7)) {
       const bits = _RM_BITS.get(t.ops[0])!;
       const signed = m === "idiv";
@@ -630,11 +639,8 @@ class _Builder implements OperandContext {
   #track(i: Instruction): void {
     const mn = i.mnemonic;
     let written = icedFlags(i.rflagsWritten | i.rflagsCleared | i.rflagsSet);
-    const und = icedFlags(i.rflagsUndefined);
-    // A shift whose count is CL (or masks to 0) may write nothing at all.
-    if (_SHIFTS.has(mn) && (i.op1Register === Register.CL || i.op2Register === Register.CL)) {
-      written = 0;
-    }
+    let und = icedFlags(i.rflagsUndefined) | _VENDOR_UNDEF.get(mn)!;
+    if (_SHIFTS.has(mn)) [written, und] = _shiftFlags(i, written, und);
     this.#undef = (this.#undef & ~written) | und;
     if (mn === Mnemonic.Cld) this.#df = 0;
     else if (mn === Mnemonic.Std) this.#df = 1;
@@ -685,6 +691,39 @@ const _REG_BITS = new Map<K, number>([
   [K.r64_opcode, 64],
   [K.r64_vvvv, 64],
 ]);
+// Flags some vendor leaves undefined (oracle/compare.ts), for every mnemonic: generation must not
+// depend on the host, so it assumes every vendor at once.
+const _VENDOR_UNDEF = new Map<Mnemonic, number>(
+  Object.values(Mnemonic).filter((m) => typeof m === "number").map((m) => {
+    const name = Mnemonic[m as Mnemonic].toLowerCase();
+    return [
+      m as Mnemonic,
+      VENDOR_DIFFERENCES.filter((d) => d.mnemonics.includes(name))
+        .reduce((f, d) => f | d.flags, 0),
+    ];
+  }),
+);
+
+/**
+ * Static flags of a shift or rotate: with CL it may write nothing (count 0)
+ * and leave CF undefined (8/16-bit SHL/SHR past the width; 16-bit
+ * SHLD/SHRD everything); an immediate count decides.
+ */
+function _shiftFlags(i: Instruction, written: number, und: number): [number, number] {
+  const mn = i.mnemonic;
+  const bits = i.op0Kind === OpKind.Register
+    ? RegisterExt.size(i.op0Register) * 8
+    : MemorySizeExt.size(i.memorySize) * 8;
+  const shd = mn === Mnemonic.Shld || mn === Mnemonic.Shrd;
+  const shl = mn === Mnemonic.Shl || mn === Mnemonic.Sal || mn === Mnemonic.Shr;
+  const cl = i.op1Register === Register.CL || i.op2Register === Register.CL;
+  const n = cl ? -1 : i.immediate8 & (bits === 64 ? 63 : 31);
+  if (n === 0) return [0, 0];
+  if (shd && bits === 16 && (cl || n > 16)) return [0, 0x8d5];
+  if (shl && bits <= 16 && (cl || n >= bits)) und |= 1;
+  return [cl ? 0 : written & ~und, und];
+}
+
 const _FIXED_BITS = new Map<K, number>([[K.al, 8], [K.ax, 16], [K.eax, 32], [K.rax, 64]]);
 const _SUFFIX: Record<string, number> = { b: 1, w: 2, d: 4, q: 8 };
 const _SHIFTS = new Set<Mnemonic>([

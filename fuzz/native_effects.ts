@@ -1,0 +1,277 @@
+/**
+ * What each executed instruction of a case leaves undefined, from the
+ * simulator's single-stepped run (native_sim.ts `traceOnSim`): flags and
+ * registers, folded over the sequence into the masks oracle/compare.ts
+ * applies, or a reason the case cannot be compared at all.
+ *
+ * Sources. The flags an instruction defines and leaves undefined are the
+ * `fw` and `fu` of its row in sim/cpu/defs.ts (the row the simulator's own
+ * decoder picks), widened by oracle/compare.ts's vendor table for the host;
+ * the flags it reads and the registers it reads and writes come from
+ * iced-x86. Operands then refine the row, as the SDM does:
+ * - SHL/SAL/SHR/SAR: a masked count of 0 changes no flag; 1 defines OF; AF
+ *   is undefined for any other count, OF above 1, and CF for 8- and 16-bit
+ *   SHL/SHR by the width or more.
+ * - ROL/ROR/RCL/RCR: a masked count of 0 changes no flag; OF is undefined
+ *   above 1.
+ * - SHLD/SHRD: a masked count of 0 changes nothing; 1 defines OF; AF is
+ *   undefined; a count above the operand size (16-bit forms) leaves every
+ *   flag and the destination undefined.
+ * - BSF/BSR: a zero source (ZF = 1 after it) leaves the destination undefined.
+ * - REP CMPS/SCAS with a zero count change no flag.
+ * A later read of an undefined flag or register makes the case "tainted";
+ * an undefined memory result makes it incomparable too.
+ *
+ * @module
+ */
+
+import {
+  Decoder,
+  DecoderOptions,
+  Instruction,
+  InstructionInfoFactory,
+  MemorySizeExt,
+  Mnemonic,
+  OpAccess,
+  OpKind,
+  type Register,
+  RegisterExt,
+} from "iced-x86";
+import {
+  type FlagEffect,
+  type Masks,
+  type Outcome,
+  undefinedFlags,
+  vendorFlagMask,
+} from "../oracle/compare.ts";
+import { NATIVE_CODE_ADDR } from "../oracle/mod.ts";
+import { ByteSource, DEC_OK, decode, Insn } from "../sim/cpu/mod.ts";
+import { OPDEFS } from "../sim/cpu/defs.ts";
+import { gprNumber } from "./gen_insn_operands.ts";
+import { icedFlags } from "./gen_insn_table.ts";
+import type { SimStep } from "./native_sim.ts";
+
+const _CF = 0x1, _PF = 0x4, _AF = 0x10, _ZF = 0x40, _SF = 0x80, _OF = 0x800;
+const _OSZAPC = _CF | _PF | _AF | _ZF | _SF | _OF;
+
+/** Masks for a case, or why it cannot be compared. */
+export interface CaseMasks {
+  masks: Masks;
+  /** Set when the sequence reads something undefined (or leaves undefined bytes in memory). */
+  tainted?: string;
+}
+
+/** One executed instruction's effect: flags, and registers it leaves undefined (by number). */
+export interface StepEffect extends FlagEffect {
+  /** Lowercase mnemonic. */
+  mnemonic: string;
+  /** Registers whose value is undefined afterwards: number → bits. */
+  undefRegs: Map<number, bigint>;
+  /** The result in memory is undefined. */
+  undefMemory: boolean;
+  /** Registers (numbers) it reads, its address registers included. */
+  reads: number;
+  /** Registers it writes in full (32- or 64-bit writes), which makes them defined again. */
+  defines: number;
+}
+
+/**
+ * Masks for the case `code` whose single-stepped run is `steps`, ending in
+ * `outcome` (the simulator's), on a host of CPU vendor `vendor`.
+ */
+export function caseMasks(
+  code: Uint8Array,
+  steps: readonly SimStep[],
+  outcome: Outcome,
+  vendor: string,
+): CaseMasks {
+  const effects = steps.map((s, k) =>
+    stepEffect(code, s, k + 1 < steps.length ? steps[k + 1].rflags : outcome.rflags, vendor)
+  );
+  const flags = undefinedFlags(effects);
+  if (flags.tainted >= 0) {
+    return {
+      masks: { flags: flags.flags },
+      tainted:
+        `${effects[flags.tainted].mnemonic} (instruction ${flags.tainted + 1}) reads a flag ` +
+        `an earlier instruction left undefined`,
+    };
+  }
+  const regs = new Map<number, bigint>();
+  for (let k = 0; k < effects.length; k++) {
+    const e = effects[k];
+    if (e.undefMemory) {
+      return { masks: { flags: flags.flags }, tainted: `${e.mnemonic} leaves memory undefined` };
+    }
+    for (const n of regs.keys()) {
+      if (e.reads & (1 << n)) {
+        return {
+          masks: { flags: flags.flags },
+          tainted: `${e.mnemonic} (instruction ${
+            k + 1
+          }) reads a register an earlier one left undefined`,
+        };
+      }
+      if (e.defines & (1 << n)) regs.delete(n);
+    }
+    for (const [n, bits] of e.undefRegs) regs.set(n, (regs.get(n) ?? 0n) | bits);
+  }
+  const masks: Masks = { flags: flags.flags };
+  if (regs.size > 0) {
+    masks.regs = Array.from({ length: 16 }, (_, n) => regs.get(n) ?? 0n);
+  }
+  return { masks };
+}
+
+const _insn = new Insn();
+const _info = new InstructionInfoFactory();
+
+/** The effect of the instruction at `step.rip` of `code`, given the flags after it. */
+export function stepEffect(
+  code: Uint8Array,
+  step: SimStep,
+  flagsAfter: bigint,
+  vendor: string,
+): StepEffect {
+  const off = Number(step.rip - NATIVE_CODE_ADDR);
+  const bytes = code.subarray(off, off + 15);
+  const d = new Decoder(64, bytes, DecoderOptions.None);
+  d.ip = step.rip;
+  const i = new Instruction();
+  d.decodeOut(i);
+  d.free();
+  try {
+    const mnemonic = Mnemonic[i.mnemonic].toLowerCase();
+    let written: number, undef: number;
+    const st = decode(new ByteSource(code), off, 64, _insn);
+    const row = st === DEC_OK && _insn.row >= 0 ? OPDEFS[_insn.row] : undefined;
+    if (row !== undefined && row.h !== "") {
+      written = row.fw & ~row.fu;
+      undef = row.fu;
+    } else {
+      written = icedFlags(i.rflagsWritten | i.rflagsCleared | i.rflagsSet);
+      undef = icedFlags(i.rflagsUndefined);
+    }
+    undef |= vendorFlagMask(vendor, mnemonic);
+    const e: StepEffect = {
+      mnemonic,
+      read: icedFlags(i.rflagsRead),
+      written,
+      undefined: undef,
+      undefRegs: new Map(),
+      undefMemory: false,
+      reads: 0,
+      defines: 0,
+    };
+    _registers(i, e);
+    _refine(i, e, step, flagsAfter);
+    e.written &= ~e.undefined;
+    return e;
+  } finally {
+    i.free();
+  }
+}
+
+/** Registers `i` reads, and those it writes whole. */
+function _registers(i: Instruction, e: StepEffect): void {
+  const info = _info.info(i);
+  for (const u of info.usedRegisters()) {
+    const n = gprNumber(u.register), a = u.access;
+    if (n >= 0) {
+      if (
+        a === OpAccess.Read || a === OpAccess.CondRead || a === OpAccess.ReadWrite ||
+        a === OpAccess.ReadCondWrite
+      ) {
+        e.reads |= 1 << n;
+      }
+      if (a === OpAccess.Write && RegisterExt.size(u.register) >= 4) e.defines |= 1 << n;
+    }
+    u.free();
+  }
+  info.free();
+}
+
+/** Operand-dependent refinements of the row's flags (see the module doc). */
+function _refine(i: Instruction, e: StepEffect, step: SimStep, flagsAfter: bigint): void {
+  const mn = i.mnemonic;
+  const bits = _width(i);
+  const count = () => {
+    const c = i.opCount > 1 && i.opKind(i.opCount - 1) === OpKind.Register
+      ? Number(step.regs[1] & 0xffn)
+      : i.immediate8;
+    return c & (bits === 64 ? 63 : 31);
+  };
+  switch (mn) {
+    case Mnemonic.Shl:
+    case Mnemonic.Sal:
+    case Mnemonic.Shr:
+    case Mnemonic.Sar: {
+      const n = count();
+      if (n === 0) return _none(e);
+      e.undefined = _AF | (n > 1 ? _OF : 0) |
+        (bits <= 16 && n >= bits && mn !== Mnemonic.Sar ? _CF : 0);
+      e.written = _OSZAPC;
+      return;
+    }
+    case Mnemonic.Rol:
+    case Mnemonic.Ror:
+    case Mnemonic.Rcl:
+    case Mnemonic.Rcr: {
+      const n = count();
+      if (n === 0) return _none(e);
+      e.undefined = n > 1 ? _OF : 0;
+      e.written = _CF | _OF;
+      return;
+    }
+    case Mnemonic.Shld:
+    case Mnemonic.Shrd: {
+      const n = count();
+      if (n === 0) return _none(e);
+      e.written = _OSZAPC;
+      e.undefined = _AF | (n > 1 ? _OF : 0);
+      if (n > bits) {
+        e.undefined = _OSZAPC;
+        if (i.op0Kind === OpKind.Register) _undefReg(e, i.op0Register, bits);
+        else e.undefMemory = true;
+      }
+      return;
+    }
+    case Mnemonic.Bsf:
+    case Mnemonic.Bsr:
+      // A 16-bit destination keeps bits 63:16 on any vendor; a 32-bit one may be zero-extended.
+      if (flagsAfter & BigInt(_ZF)) _undefReg(e, i.op0Register, bits === 16 ? 16 : 64);
+      return;
+    case Mnemonic.Cmpsb:
+    case Mnemonic.Cmpsw:
+    case Mnemonic.Cmpsd:
+    case Mnemonic.Cmpsq:
+    case Mnemonic.Scasb:
+    case Mnemonic.Scasw:
+    case Mnemonic.Scasd:
+    case Mnemonic.Scasq: {
+      const a32 = [0, 1].some((k) => _ADDR32.has(i.opKind(k)));
+      const rcx = a32 ? step.regs[1] & 0xffff_ffffn : step.regs[1];
+      if ((i.hasRepePrefix || i.hasRepnePrefix) && rcx === 0n) _none(e);
+      return;
+    }
+  }
+}
+
+function _none(e: StepEffect): void {
+  e.written = 0;
+  e.undefined = 0;
+}
+
+function _undefReg(e: StepEffect, reg: Register, bits: number): void {
+  const n = gprNumber(reg);
+  if (n >= 0) e.undefRegs.set(n, bits >= 32 ? (1n << 64n) - 1n : (1n << BigInt(bits)) - 1n);
+}
+
+/** Operand size of `i` in bits, from its first operand. */
+function _width(i: Instruction): number {
+  if (i.op0Kind === OpKind.Register) return RegisterExt.size(i.op0Register) * 8;
+  return Math.max(8, MemorySizeExt.size(i.memorySize) * 8);
+}
+
+// String operands with 32-bit addresses (67 prefix): the count is ECX.
+const _ADDR32 = new Set<OpKind>([OpKind.MemorySegESI, OpKind.MemorySegEDI, OpKind.MemoryESEDI]);
