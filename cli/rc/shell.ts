@@ -109,7 +109,9 @@ export class Shell {
         cmd = parser.line();
       } catch (e) {
         if (!(e instanceof RcSyntaxError)) throw e;
-        const tok = e.tok === "" || e.tok === "\n" ? "" : `token ${rcquote(e.tok)}: `;
+        // rc leaves out a "\n" token; one holding a newline (an unclosed quote)
+        // is left out too, so that the message stays one line.
+        const tok = e.tok === "" || e.tok.includes("\n") ? "" : `token ${rcquote(e.tok)}: `;
         this.#say(`${e.file}:${e.line}: ${tok}${e.message}\n`);
         if (!this.#o.interactive) return EXIT_USAGE;
         lexer.skipLine();

@@ -270,6 +270,9 @@ Deno.test("a syntax error stops the script after the lines before it ran; status
   ]);
   assert.equal(sh("echo (\n").err, "t.rc:2: syntax error\n");
   assert.equal(sh("a | b\n").err, "t.rc:1: token '|': not supported in vmxsim sh\n");
+  // An unclosed quote's token holds newlines: left out, the message is one line.
+  assert.equal(sh("echo 'a\nb\n").err, "t.rc:3: eof in quoted string\n");
+  assert.equal(sh("echo 'a").err, "t.rc:1: token a: eof in quoted string\n");
 });
 
 Deno.test("errors inside `{} end only the substitution", () => {
