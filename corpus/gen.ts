@@ -46,7 +46,9 @@ export function loadManifest(): CorpusEntry[] {
 
 /** The guest programs as files: path relative to the root, and bytes. */
 function _guestFiles(): Map<string, Uint8Array> {
-  return new Map(GUEST_PROGRAMS.map((g) => [`corpus/guest/${g.name}.bin`, Uint8Array.from(g.bytes)]));
+  return new Map(
+    GUEST_PROGRAMS.map((g) => [`corpus/guest/${g.name}.bin`, Uint8Array.from(g.bytes)]),
+  );
 }
 
 /**
@@ -75,13 +77,18 @@ export function recordEntry(e: CorpusEntry, checkpointEvery = _CHECKPOINT_EVERY)
   return sink.bytes();
 }
 
-/** Run rc script `path` (relative to the root) as `deno task sh --record` would. */
+/**
+ * Run rc script `path` (relative to the root) as `deno task sh --record`
+ * would. Commands may fail (that is recorded); a script sh cannot run (not
+ * found, a syntax error, a simulator failure) is an Error with sh's message.
+ */
 function _runScript(path: string, start: (argv: string[]) => Recorder): void {
   const sink = { writeSync: (p: Uint8Array) => p.length };
-  main(["--record", "corpus", path], {
+  let err = "";
+  const status = main(["--record", "corpus", path], {
     stdin: { readSync: () => null, isTerminal: () => false },
     stdout: sink,
-    stderr: sink,
+    stderr: { writeSync: (p: Uint8Array) => (err += new TextDecoder().decode(p), p.length) },
     kernel: () => {
       throw new Error("corpus scripts are always recorded");
     },
@@ -93,6 +100,7 @@ function _runScript(path: string, start: (argv: string[]) => Recorder): void {
       return { sys: rec.process("glenda"), finish: () => rec.close() };
     },
   });
+  if (status > 1) throw new Error(err.trimEnd().split("\n").at(-1));
 }
 
 /** Every file the generator makes (guest programs, then traces), by path relative to the root. */
@@ -102,11 +110,35 @@ export function generate(): Map<string, Uint8Array> {
   return files;
 }
 
-if (import.meta.main) {
-  for (const [path, bytes] of _guestFiles()) Deno.writeFileSync(`${ROOT}/${path}`, bytes);
-  for (const [path, bytes] of generate()) {
-    Deno.mkdirSync(`${ROOT}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
-    Deno.writeFileSync(`${ROOT}/${path}`, bytes);
-    console.log(`${path}: ${bytes.length} bytes`);
+const _USAGE = `usage: deno task corpus:gen
+
+Regenerates the regression corpus from its sources: writes corpus/guest/*.bin
+(corpus/guest.ts), then records every trace corpus/manifest.json lists from
+its rc script or session into corpus/vmxsim/. The output is byte-identical
+from run to run. Takes no arguments.`;
+
+/** `deno task corpus:gen` with command-line `args`; the exit status. */
+function _main(args: readonly string[]): number {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(_USAGE);
+    return 0;
   }
+  if (args.length > 0) {
+    console.error(`corpus:gen: unexpected argument ${JSON.stringify(args[0])} (see --help)`);
+    return 2;
+  }
+  try {
+    for (const [path, bytes] of _guestFiles()) Deno.writeFileSync(`${ROOT}/${path}`, bytes);
+    for (const [path, bytes] of generate()) {
+      Deno.mkdirSync(`${ROOT}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
+      Deno.writeFileSync(`${ROOT}/${path}`, bytes);
+      console.log(`${path}: ${bytes.length} bytes`);
+    }
+  } catch (e) {
+    console.error(`corpus:gen: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  return 0;
 }
+
+if (import.meta.main) Deno.exit(_main(Deno.args));
