@@ -1,5 +1,5 @@
-import { deepEqual, throws } from "node:assert/strict";
-import { PlanError } from "../ns/mod.ts";
+import { deepEqual } from "node:assert/strict";
+import { rejects } from "../testdata/planerror.ts";
 import { eventparse } from "./eventparse.ts";
 
 const _E = (info: number, code = 0, ilen = 0) => ({ info, code, ilen });
@@ -90,10 +90,6 @@ Deno.test("eventparse: refused with Ebadctl", () => {
       "#gp,1 ",
     ]
   ) {
-    throws(
-      () => eventparse(s),
-      (e) => e instanceof PlanError && e.errstr === "bad process or channel control request",
-      s,
-    );
+    rejects(() => eventparse(s), "bad process or channel control request");
   }
 });
