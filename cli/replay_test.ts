@@ -4,11 +4,6 @@ import { Kernel } from "../sim/mod.ts";
 import { Recorder, vmxsimBackend } from "../trace/mod.ts";
 import { runHello } from "../trace/testdata/hello.ts";
 import { checkBadInput, run } from "../trace/testdata/run_cli.ts";
-import { BACKENDS } from "./replay.ts";
-
-Deno.test("cli/replay knows the simulator and the memfs backend", () => {
-  equal(Object.keys(BACKENDS).sort().join(" "), "memfs vmxsim");
-});
 
 Deno.test("cli/replay exits 0, 1 or 2 as the traces warrant", async () => {
   const dir = Deno.makeTempDirSync();

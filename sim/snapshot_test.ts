@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { DMDIR, Kernel, type KernelOptions, ORCLOSE, ORDWR, OREAD, OTRUNC, OWRITE } from "./mod.ts";
 import { SNAPSHOT_VERSION } from "./snapshot.ts";
 import { type Arg, b, type Op, runFresh, runOps } from "./testdata/session.ts";
-import { descriptorTables } from "../corpus/guest.ts";
+import { descriptorTables } from "../corpus/mod.ts";
 
 /** Builds a session call by call; each call's index is what `{ ref }` names. */
 class _Script {

@@ -3,10 +3,15 @@
 // simulator, from its start and from each of its checkpoints.
 
 import { deepEqual, equal } from "node:assert/strict";
-import { generate, loadManifest, recordEntry, ROOT } from "../corpus/gen.ts";
-import { SESSIONS } from "../corpus/sessions.ts";
-import { BACKENDS } from "../cli/replay.ts";
-import { readTraceFile, replayMain, replayTrace, TraceFile, vmxsimFactory } from "../trace/mod.ts";
+import { generate, loadManifest, recordEntry, ROOT, SESSIONS } from "../corpus/mod.ts";
+import {
+  BACKENDS,
+  readTraceFile,
+  replayMain,
+  replayTrace,
+  TraceFile,
+  vmxsimFactory,
+} from "../trace/mod.ts";
 
 function _files(dir: string, ext: string): string[] {
   const out: string[] = [];

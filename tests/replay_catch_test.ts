@@ -3,7 +3,7 @@
 // annotation), and the events before it.
 
 import { equal } from "node:assert/strict";
-import { ROOT } from "../corpus/gen.ts";
+import { ROOT } from "../corpus/mod.ts";
 import { Kernel, type KernelOptions, type Syscalls } from "../sim/mod.ts";
 import { Field } from "../sim/cpu/mod.ts";
 import {

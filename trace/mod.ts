@@ -11,6 +11,7 @@
  */
 
 export type { Backend, BackendFactory } from "./backend.ts";
+export { BACKENDS } from "./backends.ts";
 export { type CliIO, consoleIO } from "./cli.ts";
 export {
   type Difference,

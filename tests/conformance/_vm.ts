@@ -18,7 +18,7 @@ import {
   OWRITE,
   type Syscalls,
 } from "../../mod.ts";
-import { descriptorTables, GDT, IDT } from "../../corpus/guest.ts";
+import { descriptorTables, GDT, IDT } from "../../corpus/mod.ts";
 import { readOnce, writeOnce } from "../../sim/testdata/files.ts";
 
 /** Guest-physical address where test code starts. */

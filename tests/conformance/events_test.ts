@@ -4,7 +4,7 @@
 
 import { deepEqual, equal } from "node:assert/strict";
 import { boot, CODE, ctl, installIdt, peek32, put, reg, STACK, status, wait } from "./_vm.ts";
-import { HANDLERS } from "../../corpus/guest.ts";
+import { HANDLERS } from "../../corpus/mod.ts";
 import { rejects } from "../../sim/testdata/planerror.ts";
 
 const GO = `go pc=${CODE};sp=${STACK};`;
