@@ -14,6 +14,7 @@
 
 import { Packr, Unpackr } from "msgpackr/pack";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
+// The schema's encoder itself, not the public face: this bench weighs encodings.
 import { encodeEvent, type EventStore } from "../trace/schema.ts";
 import {
   type Backend,

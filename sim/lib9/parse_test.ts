@@ -1,5 +1,5 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { PlanError } from "../ns/errors.ts";
+import { PlanError } from "../ns/mod.ts";
 import { strToBytes } from "./bytes.ts";
 import { cmderror, type Cmdtab, lookupcmd, parsecmd } from "./parse.ts";
 import { errstrOf } from "../testdata/planerror.ts";
