@@ -508,7 +508,9 @@ class _Builder implements OperandContext {
     main: (i: Instruction) => void,
   ): boolean {
     const rng = this.rng;
-    if (!(this.pinned & (1 << 3))) {
+    if (this.pinned & (1 << 3)) {
+      if (this.regs[3] < DATA_ADDR) return false; // RBX is an index, not a table
+    } else {
       const at = Number(DATA_ADDR) + rng.int(this.dataLen - 255);
       setup(Instruction.createRegU32(_code("Mov_r32_imm32"), Register.EBX, at));
     }
@@ -536,7 +538,8 @@ class _Builder implements OperandContext {
       return true;
     }
     const level = rng.pick([0, 0, 0, 1, 2, 3, 5, 31, 32, rng.int(256)]);
-    if ((level & 31) > 1) frame();
+    // A 16-bit ENTER sets only BP: RBP's upper bits must already be the stack's for LEAVE.
+    if ((level & 31) > 1 || t.name.startsWith("Enterw")) frame();
     const size = rng.pick([0, 8, 16, 24, 0x20, 0x100, 0x800, rng.int(0x1_0000)]);
     main(Instruction.createU32U32(t.code, size, level));
     return true;

@@ -18,7 +18,7 @@
 import type { Difference, Outcome } from "../oracle/compare.ts";
 import type { CliIO } from "../trace/mod.ts";
 import type { Campaign, CampaignOptions } from "./cli.ts";
-import { type HostCpu, hostCpu, NativeRunner } from "../oracle/mod.ts";
+import { GPR_NAMES, type GprName, type HostCpu, hostCpu, NativeRunner } from "../oracle/mod.ts";
 import { type GenCase, generateCase, toNativeCase } from "./gen_insn.ts";
 import { availableTemplates, INSN_CLASSES, INSN_TEMPLATES } from "./gen_insn_table.ts";
 import {
@@ -30,7 +30,7 @@ import {
   type Verdict,
 } from "./native_check.ts";
 import { formatReproducer, saveCase } from "./native_corpus.ts";
-import { isExcluded, NATIVE_EXCLUDED } from "./native_exclude.ts";
+import { type Exclusion, isExcluded, NATIVE_EXCLUDED } from "./native_exclude.ts";
 import { shrinkCase } from "./native_shrink.ts";
 
 /** What a campaign runs. */
@@ -50,6 +50,8 @@ export interface NativeCampaignOptions {
   batch?: number;
   /** Mismatches shrunk at most (default 100); the others are only counted. */
   shrinkLimit?: number;
+  /** The exclusion list (default NATIVE_EXCLUDED; `--all` runs with none). */
+  excluded?: readonly Exclusion[];
 }
 
 /** Cases run when neither --runs nor --seconds is given. */
@@ -118,6 +120,7 @@ export async function runNativeCampaign(
 ): Promise<CampaignReport> {
   const hostName = `${host.brand} (${host.vendor} family ${host.family} model ${host.model})`;
   const templates = availableTemplates(host.features);
+  const exclusions = options.excluded ?? NATIVE_EXCLUDED;
   const report: CampaignReport = {
     seed: options.seed,
     host: hostName,
@@ -128,7 +131,7 @@ export async function runNativeCampaign(
     undefined: 0,
     unsafe: 0,
     timeout: 0,
-    excluded: { insns: 0, cases: 0, emptied: 0, list: NATIVE_EXCLUDED.length },
+    excluded: { insns: 0, cases: 0, emptied: 0, list: exclusions.length },
     forms: templates.length,
     byClass: Object.fromEntries(
       Object.keys(INSN_CLASSES).map((
@@ -156,7 +159,10 @@ export async function runNativeCampaign(
     const n = options.seconds !== undefined ? batch : Math.min(batch, options.runs - report.cases);
     const gen: GenCase[] = [];
     while (gen.length < n) {
-      const g = generateCase(options.seed, index++, { templates, excluded: (t) => isExcluded(t) });
+      const g = generateCase(options.seed, index++, {
+        templates,
+        excluded: (t) => isExcluded(t, exclusions),
+      });
       report.excluded.insns += g.excluded.length;
       if (g.excluded.length > 0) report.excluded.cases++;
       if (g.case.insns.length === 0) {
@@ -236,7 +242,11 @@ async function _reproduce(
     "+",
   );
   const forms = shown.map((i) => i.form).join(" ");
-  const key = `${verdict}|${forms}|${j.diffs.map((d) => d.field.replace(/ \(.*/, "")).join(",")}`;
+  // Alike: the same forms, differing in the same kinds of field (any GPR, any memory).
+  const kinds = j.diffs.map((d) =>
+    GPR_NAMES.includes(d.field as GprName) ? "gpr" : d.field.startsWith("mem") ? "mem" : d.field
+  );
+  const key = `${verdict}|${forms}|${[...new Set(kinds)].join(",")}`;
   const old = seen.get(key);
   if (old !== undefined) {
     old.duplicates++;
@@ -302,7 +312,7 @@ export function summary(r: CampaignReport): string[] {
     `native: ${r.cases} cases in ${r.seconds} s: ${r.match} match, ${r.mismatch} mismatch, ` +
     `${r.undefined} undefined, ${r.unsafe} unsafe, ${r.timeout} timeout`,
     `native: excluded ${r.excluded.insns} instructions from ${r.excluded.cases} cases ` +
-    `(${r.excluded.emptied} left empty) by the ${r.excluded.list} entries of fuzz/native_exclude.ts`,
+    `(${r.excluded.emptied} left empty) by ${r.excluded.list} exclusions (fuzz/native_exclude.ts)`,
   ];
   if (r.unshrunk > 0) lines.push(`native: ${r.unshrunk} mismatches not shrunk (limit reached)`);
   lines.push(
@@ -323,7 +333,8 @@ export function summary(r: CampaignReport): string[] {
 /** The `native` campaign of `deno task fuzz`. */
 export const nativeCampaign: Campaign = Object.freeze({
   summary: "random instruction sequences on the host CPU and on sim/cpu, compared",
-  usage: [],
+  usage: ["  --all          ignore fuzz/native_exclude.ts (see which entries can go)"],
+  flags: ["all"],
   async run(o: CampaignOptions, io: CliIO): Promise<number> {
     const host = await hostCpu();
     await using runner = new SturdyRunner(() => NativeRunner.open());
@@ -334,6 +345,7 @@ export const nativeCampaign: Campaign = Object.freeze({
         seconds: o.seconds,
         json: o.json,
         save: o.save,
+        excluded: o.extra.has("all") ? [] : NATIVE_EXCLUDED,
       },
       runner,
       host,

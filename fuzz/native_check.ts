@@ -60,14 +60,15 @@ export interface JudgeOptions {
 
 /**
  * True if a simulated fault at `addr` (a #PF address) is one the host
- * process is sure not to have mapped either: below mmap_min_addr (64 KiB),
- * in [0x10000000, 0x40000000), which holds the cases' regions and code
- * window and nothing of the runner's (its image is at 0x400000, its heap just
- * above, its libraries and stacks near the top of the user half), or in the
+ * process is sure not to have mapped either: below mmap_min_addr (64 KiB);
+ * from 128 MiB up to 0x7000_0000_0000, the gap between the runner's heap
+ * (its non-PIE image is at 4 MiB, its brk at most 32 MiB above) and the
+ * mmap area under the stack (libraries, at most 1 TiB of randomization below
+ * 0x7fff_ffff_ffff), which holds the cases' regions and code window; or the
  * kernel half.
  */
 export function nativeSafe(addr: bigint): boolean {
-  return addr < 0x1_0000n || (addr >= 0x1000_0000n && addr < 0x4000_0000n) ||
+  return addr < 0x1_0000n || (addr >= 0x800_0000n && addr < 0x7000_0000_0000n) ||
     addr >= 0xffff_8000_0000_0000n;
 }
 

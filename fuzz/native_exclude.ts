@@ -3,8 +3,14 @@
  * simulator cannot run them correctly yet. It is the only place forms are
  * excluded; it shrinks as sim/cpu grows, and every entry says why. An entry
  * names a class of gen_insn_table.ts (`string`), a lowercase mnemonic
- * (`rcl`) or an iced-x86 form (`Shld_rm16_r16_CL`). The campaign prints how
- * many generated instructions and cases the list removed.
+ * (`rcl`) or an iced-x86 form (`Shld_rm16_r16_CL`), where `*` stands for
+ * any run of characters (`R*_rm32_CL`). The campaign prints how many
+ * generated instructions and cases the list removed.
+ *
+ * Besides forms not implemented yet, the list holds forms with a known
+ * simulator bug, each with a reproducer in corpus/native/ marked `known`,
+ * so that the fixed-seed campaign in CI stays clean until the fix: then the
+ * entry goes, and the corpus case stays as a regression test.
  *
  * @module
  */
@@ -18,10 +24,48 @@ export interface Exclusion {
   why: string;
 }
 
+// Bug A: with a count that masks to 0, a 32-bit destination register is still written, so its
+// upper half is cleared (the host does; Bochs, which follows Intel, does too). The simulator
+// leaves the register whole. corpus/native/shift-*.json, rotate-*.json, shiftd-*.json.
+const _COUNT0 = "a 32-bit shift, rotate or double shift whose count masks to 0 leaves bits 63:32 " +
+  "of its destination register instead of clearing them (corpus/native, known)";
+
 /** Forms not generated until the simulator handles them. */
-export const NATIVE_EXCLUDED: readonly Exclusion[] = Object.freeze([]);
+export const NATIVE_EXCLUDED: readonly Exclusion[] = Object.freeze([
+  ...["Shl", "Sal", "Shr", "Sar", "Rol", "Ror", "Rcl", "Rcr"].flatMap((m) => [
+    { match: `${m}_rm32_imm8`, why: _COUNT0 },
+    { match: `${m}_rm32_CL`, why: _COUNT0 },
+  ]),
+  { match: "Shld_rm32_r32_*", why: _COUNT0 },
+  { match: "Shrd_rm32_r32_*", why: _COUNT0 },
+  {
+    match: "Cmpxchg_rm32_r32",
+    why: "CMPXCHG with a 32-bit register destination clears the destination's bits 63:32 when " +
+      "the comparison fails; the host leaves the register unwritten (corpus/native, known)",
+  },
+  {
+    match: "Movsxd_r16_rm16",
+    why: "MOVSXD r16, r/m16 (66 REX 63) writes nothing; the host copies the word " +
+      "(corpus/native, known)",
+  },
+]);
 
 /** True if `t` is excluded by `list` (default {@link NATIVE_EXCLUDED}). */
 export function isExcluded(t: InsnTemplate, list: readonly Exclusion[] = NATIVE_EXCLUDED): boolean {
-  return list.some((e) => e.match === t.cls || e.match === t.mnemonic || e.match === t.name);
+  return list.some((e) => {
+    const re = _pattern(e.match);
+    return re.test(t.cls) || re.test(t.mnemonic) || re.test(t.name);
+  });
+}
+
+const _patterns = new Map<string, RegExp>();
+
+function _pattern(match: string): RegExp {
+  let re = _patterns.get(match);
+  if (re === undefined) {
+    const body = match.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+    re = new RegExp(`^${body}$`);
+    _patterns.set(match, re);
+  }
+  return re;
 }

@@ -10,6 +10,14 @@ Deno.test("an exclusion matches a class, a mnemonic or a form", () => {
     ),
     [true, true, true, false, false],
   );
+  const globs = ["R*_CL", "Rcl_rm*", "*cl*", "Rcl_rm8_C", "Rcl.rm8_CL"];
+  assertEquals(globs.map((match) => isExcluded(t, [{ match, why: "" }])), [
+    true,
+    true,
+    true,
+    false,
+    false,
+  ]);
   assertEquals(isExcluded(t, []), false);
 });
 

@@ -103,5 +103,26 @@ Deno.test("a host that disagrees: mismatches shrunk to reproducers, saved, folde
 
 Deno.test("the campaign record for the dispatcher", () => {
   ok(nativeCampaign.summary.length > 0);
-  assertEquals([nativeCampaign.usage, Object.isFrozen(nativeCampaign)], [[], true]);
+  assertEquals([nativeCampaign.flags, Object.isFrozen(nativeCampaign)], [["all"], true]);
+  ok(nativeCampaign.usage[0].includes("--all"));
+});
+
+Deno.test("exclusions remove their forms and are counted", async () => {
+  const out: string[] = [];
+  const r = await runNativeCampaign(
+    {
+      seed: 7,
+      runs: 60,
+      json: false,
+      save: false,
+      shrinkLimit: 0,
+      excluded: [{ match: "mul", why: "test" }, { match: "Xlat_m8", why: "test" }],
+    },
+    _runner(),
+    HOST,
+    { out: (l) => out.push(l) },
+  );
+  assertEquals([r.byClass.mul.insns, r.byClass.xlat.insns, r.excluded.list], [0, 0, 2]);
+  ok(r.excluded.insns > 0 && r.excluded.cases > 0);
+  ok(out.some((l) => l.includes(`excluded ${r.excluded.insns} instructions`)));
 });
