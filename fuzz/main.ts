@@ -8,10 +8,12 @@
 import { consoleIO } from "../trace/mod.ts";
 import { type Campaign, fuzzMain } from "./cli.ts";
 import { decoderCampaign } from "./decoder_campaign.ts";
+import { nativeCampaign } from "./native.ts";
 
 /** The campaigns by name. */
 export const CAMPAIGNS: Readonly<Record<string, Campaign>> = Object.freeze({
   decoder: decoderCampaign,
+  native: nativeCampaign,
 });
 
 if (import.meta.main) Deno.exit(await fuzzMain(Deno.args, consoleIO(), CAMPAIGNS));
