@@ -250,7 +250,7 @@ function _general(): OpDef[] {
     _row("xadd", "0F C1 /r", "Ev,Gv", "xadd", { attr: LOCK, fw: OSZAPC }),
     _row("cmpxchg", "0F B0 /r", "Eb,Gb", "cmpxchg", { attr: LOCK, fw: OSZAPC }),
     _row("cmpxchg", "0F B1 /r", "Ev,Gv", "cmpxchg", { attr: LOCK, fw: OSZAPC }),
-    _row("cmpxchg8b/cmpxchg8b/cmpxchg16b", "0F C7 /1m", "Mq", "cmpxchg8b", {
+    _row("cmpxchg8b/cmpxchg8b/cmpxchg16b", "0F C7 /1", "Mq", "cmpxchg8b", {
       attr: LOCK | W,
       fw: ZF,
     }),
@@ -368,7 +368,7 @@ function _generalPrefixed(): OpDef[] {
   const rand66 = { attr: Attr.ALONE | Attr.NOREP, fw: OSZAPC };
   const rows: OpDef[] = [
     ...["66", "F3"].map((p) =>
-      _row("cmpxchg8b/cmpxchg8b/cmpxchg16b", `${p} 0F C7 /1m`, "Mq", "cmpxchg8b", {
+      _row("cmpxchg8b/cmpxchg8b/cmpxchg16b", `${p} 0F C7 /1`, "Mq", "cmpxchg8b", {
         attr: Attr.LOCK | W,
         fw: ZF,
       })
@@ -378,6 +378,13 @@ function _generalPrefixed(): OpDef[] {
     // RDPID is not on Skylake.
     ..._regs(0xf8).map((m) => _row("rdpid", `F3 0F C7 ${m}`, "Ry", "ud", { attr: Attr.END })),
     _row("clflushopt", "66 0F AE /7m", "Mb", "clflush", { attr: Attr.NOREP }),
+    // Rows reached only with a prefix they forbid (NP): these encodings are #UD.
+    ..._regs(0xf0).map((m) => _row("rdrand", `F3 0F C7 ${m}`, "Ev", "rdrand", { attr: Attr.NP })),
+    ...[["lfence", 0xe8], ["mfence", 0xf0], ["sfence", 0xf8]].flatMap(([n, b]) =>
+      _regs(b as number).map((m) =>
+        _row(n as string, `66 0F AE ${m}`, "", "nop", { attr: Attr.NP })
+      )
+    ),
     // CET is not on Skylake: these stay reserved NOPs.
     ...[0, 1, 2, 3, 4, 5, 6, 7].map((k) => _row("nop", `F3 0F 1E /${k}`, "Ev,Gv", "nop")),
     ..._regs(0xc8).map((m) => _row("rdsspd/rdsspd/rdsspq", `F3 0F 1E ${m}`, "Edq", "nop")),

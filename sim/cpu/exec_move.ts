@@ -8,10 +8,13 @@
  *   the condition is false, and reads its source (which may fault) always.
  * - NOP 90 with REX.B is XCHG r8, rAX; without it NOTHING is written (so
  *   `xchg eax, eax` does not clear RAX's high half).
- * - CMPXCHG writes its destination in both outcomes (SDM operation: DEST
- *   <- TEMP on failure), so a 32-bit register destination is zero-extended
- *   either way; the accumulator is written only on failure. CMPXCHG8B/16B
- *   change only ZF; CMPXCHG16B needs a 16-byte aligned operand (#GP(0)).
+ * - CMPXCHG: on equality only the destination is written (a 32-bit
+ *   register zero-extended), on failure only the accumulator, except that
+ *   a memory destination is written back unchanged (the SDM's DEST <- TEMP,
+ *   a locked write): a register destination keeps bits 63:32, as hardware
+ *   does. CMPXCHG8B/16B change only ZF and, on failure, EDX:EAX (zero-
+ *   extended) or RDX:RAX; CMPXCHG16B needs a 16-byte aligned operand
+ *   (#GP(0)).
  * - MOV from a segment register zero-extends into a 32/64-bit register and
  *   stores 16 bits to memory; MOV to CS or to selectors 6-7 is #UD; MOV SS
  *   blocks interrupts and debug traps for the next instruction.
@@ -198,9 +201,8 @@ function _cmpxchg(c: CpuState, i: Insn, w: number, mem: boolean): void {
   const a = getReg(c, 0, w);
   alu(c, 7, a, t, w);
   const eq = a === t;
-  const v = eq ? getReg(c, i.regX, w) : t;
-  if (mem) wrN(c, lin, w, v);
-  else setReg(c, i.rmX, w, v);
+  if (mem) wrN(c, lin, w, eq ? getReg(c, i.regX, w) : t);
+  else if (eq) setReg(c, i.rmX, w, getReg(c, i.regX, w));
   if (!eq) setReg(c, 0, w, t);
 }
 
@@ -217,9 +219,8 @@ function _cmpxchg64(c: CpuState, i: Insn, mem: boolean): void {
   const al = c.r32[0], ah = c.r32[1];
   alu64(c, 7, al, ah, tl, th);
   const eq = al === tl && ah === th;
-  const vl = eq ? c.r32[i.regX] : tl, vh = eq ? c.r32[i.regX + 1] : th;
-  if (mem) wr64(c, lin, vl, vh);
-  else setReg64(c, i.rmX, vl, vh);
+  if (mem) wr64(c, lin, eq ? c.r32[i.regX] : tl, eq ? c.r32[i.regX + 1] : th);
+  else if (eq) setReg64(c, i.rmX, c.r32[i.regX], c.r32[i.regX + 1]);
   if (!eq) setReg64(c, 0, tl, th);
 }
 
@@ -430,8 +431,9 @@ export const MOVE_HANDLERS: Record<string, Handler> = {
   movsxw32m: (c, i) => _movsx(c, i, 4, 2, readM),
   movsxw64r: (c, i) => _movsx(c, i, 8, 2, readR),
   movsxw64m: (c, i) => _movsx(c, i, 8, 2, readM),
-  // MOVSXD r16/r32 copy (the 16-bit form keeps bits 63:16); r64 sign-extends.
-  movsxd16r: (c, i) => _movGE(c, i, 2, readR),
+  // MOVSXD r16/r32 copy (the 16-bit form keeps bits 63:16); r64 sign-extends. The source is
+  // decoded as a 32-bit register (Ed), so the 16-bit form takes its low half.
+  movsxd16r: (c, i) => setReg(c, i.regX, 2, c.r32[i.rmX] & 0xffff),
   movsxd16m: (c, i) => _movGE(c, i, 2, readM),
   movsxd32r: (c, i) => _movGE(c, i, 4, readR),
   movsxd32m: (c, i) => _movGE(c, i, 4, readM),
