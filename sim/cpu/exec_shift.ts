@@ -229,9 +229,10 @@ function _count(c: CpuState, i: Insn, mask: number): number {
   return (b >= 0xd2 ? c.r8[8] : b >= 0xd0 ? 1 : i.imm) & mask;
 }
 
+// A masked count of 0 changes no flag, but a 32-bit register is still written (zero-extended).
 function _shiftR(c: CpuState, i: Insn, w: number): void {
-  const n = _count(c, i, 31);
-  if (n !== 0) setReg(c, i.rmX, w, shift(c, i.sub, getReg(c, i.rmX, w), n, w));
+  const n = _count(c, i, 31), a = getReg(c, i.rmX, w);
+  setReg(c, i.rmX, w, n === 0 ? a : shift(c, i.sub, a, n, w));
 }
 
 function _shiftM(c: CpuState, i: Insn, w: number): void {
@@ -331,10 +332,9 @@ function _dblCount(c: CpuState, i: Insn, mask: number): number {
 }
 
 function _dblR(c: CpuState, i: Insn, w: number): void {
-  const n = _dblCount(c, i, 31);
-  if (n === 0) return;
+  const n = _dblCount(c, i, 31), d = getReg(c, i.rmX, w);
   const left = (i.opc & 0xff) < 0xa8;
-  setReg(c, i.rmX, w, shiftDouble(c, left, getReg(c, i.rmX, w), getReg(c, i.regX, w), n, w));
+  setReg(c, i.rmX, w, n === 0 ? d : shiftDouble(c, left, d, getReg(c, i.regX, w), n, w));
 }
 
 function _dblM(c: CpuState, i: Insn, w: number): void {

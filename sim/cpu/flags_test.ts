@@ -1,7 +1,12 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { cpuWith } from "./_testing.ts";
+import { AF, ARITH, CF, OF, PF, SF, ZF } from "./operands.ts";
 import {
+  getCF,
   getFlags,
+  getOF,
+  getSF,
+  getZF,
   K_ADC,
   K_ADD,
   K_DEC,
@@ -10,9 +15,12 @@ import {
   K_SBB,
   K_SUB,
   keepCF,
+  lazy64,
   PARITY,
+  setArith,
   settleFlags,
   testCC,
+  W64,
 } from "./flags.ts";
 
 function _lazy(kind: number, w: number, a: number, b: number, r: number, flags = 2): number {
@@ -69,4 +77,34 @@ Deno.test("condition codes from lazy state: signed and unsigned compares", () =>
     true,
     false,
   ]);
+});
+
+Deno.test("64-bit lazy flags: high halves in fa/fb/fres, low-half PF AF ZF kept in flags", () => {
+  const { cpu } = cpuWith("");
+  // 0x00000001_00000000 - 1 = 0x00000000_ffffffff: borrow out of the low half folded as SBB.
+  cpu.flags = 0x202;
+  lazy64(cpu, K_SBB, 1, 0, 0, 0, 1, -1);
+  assertEquals(getFlags(cpu), 0x212 | 0x4); // AF (0 - 1 borrows from bit 4), PF of 0xff
+  // A zero high half with a nonzero low half is not ZF; both zero is.
+  lazy64(cpu, K_LOGIC, 0, 0, 0, 0, 0, 5);
+  assertEquals([getZF(cpu), getSF(cpu), getOF(cpu), getCF(cpu)], [0, 0, 0, 0]);
+  lazy64(cpu, K_LOGIC, 0, 0, 0, 0, 0, 0);
+  assertEquals(getZF(cpu), ZF);
+  // INC of 0x7fffffff_ffffffff: carry into the high half as fb = 1; OF and SF set, CF kept.
+  cpu.flags = 0x203;
+  cpu.fop = 0;
+  lazy64(cpu, K_INC, 0x7fffffff, 1, 0x80000000 | 0, -1, 1, 0);
+  assertEquals(getFlags(cpu) & ARITH, OF | SF | AF | PF | CF);
+  assertEquals(W64, 3);
+});
+
+Deno.test("setArith replaces the six arithmetic flags and settles the lazy state", () => {
+  const { cpu } = cpuWith("");
+  cpu.flags = 0x602;
+  cpu.fop = K_ADD | 2;
+  cpu.fa = -1;
+  cpu.fb = 1;
+  cpu.fres = 0;
+  setArith(cpu, 0xfff);
+  assertEquals([cpu.fop, cpu.flags], [0, 0x602 | ARITH]);
 });
