@@ -19,9 +19,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { NATIVE_DATA_ADDR, nativeCase, type NativeResult, NativeRunner } from "../oracle/mod.ts";
 import { DATA_ADDR, DATA_SIZE, runOne } from "../sim/cpu/_one.ts";
-import { formatInsn } from "../sim/cpu/disasm.ts";
-import { DEC_OK } from "../sim/cpu/insn.ts";
-import { undefinedFlags, undefinedResult } from "../sim/cpu/undefined_flags.ts";
+import { DEC_OK, formatInsn, undefinedFlags, undefinedResult } from "../sim/cpu/mod.ts";
 
 const _ARITH = 0x8d5;
 const _SEED = 0x5eed;

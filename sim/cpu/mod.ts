@@ -21,7 +21,10 @@
  *   inline with their operands as constants, everything else a direct call
  *   of its handler, so the hot path has no indirect call per instruction.
  * - Registers are 32-bit lanes of one ArrayBuffer; arithmetic flags are
- *   lazy; memory goes through a direct-mapped TLB (separate read, write and
+ *   lazy (64-bit operations keep their high halves lazily and fold the low
+ *   half's PF, AF and zero test into RFLAGS at once: flags.ts); flags the
+ *   SDM leaves undefined get fixed, documented values (undefined_flags.ts,
+ *   docs/undefined-flags.md); memory goes through a direct-mapped TLB (separate read, write and
  *   fetch entries) over the PhysMap, whose slow path raises EPT exits.
  * - Faults and exits leave the hot path by throwing one preallocated
  *   sentinel (`STOP`, never an Error: nothing is allocated or captured),
@@ -89,3 +92,9 @@ export { ByteSource, type CodeSource, decode } from "./decode.ts";
 export { formatInsn } from "./disasm.ts";
 export { Field, type GuestState } from "./fields.ts";
 export { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, DEC_UNIMPL, Insn } from "./insn.ts";
+export {
+  UNDEFINED_CHOICES,
+  type UndefinedChoice,
+  undefinedFlags,
+  undefinedResult,
+} from "./undefined_flags.ts";
