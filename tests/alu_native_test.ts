@@ -11,7 +11,9 @@
  * result of these instructions differs between the two vendors' manuals
  * except where noted at the case: BT/BTS/BTR/BTC leave ZF unchanged for
  * Intel (SDM) and undefined for AMD (APM vol. 3); the simulator keeps it,
- * as Zen 4 does, so it is compared.
+ * as Zen 4 does, so it is compared. BSF/BSR with a zero source leave the
+ * destination undefined for Intel (SDM) and unchanged for AMD (APM vol. 3);
+ * the simulator's fixed choice is AMD's, so that is compared too.
  *
  * @module
  */
