@@ -178,8 +178,8 @@ const _ID = 0x200000;
 /** Flags IRET loads at any privilege: CF PF AF ZF SF TF DF OF NT. */
 const _IRET_ANY = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | TF | 0x400 | 0x800 | _NT;
 
-/** The RFLAGS bits a protected-mode IRET of operand size `w` loads at the current CPL (SDM IRET). */
-export function iretMask(c: CpuState, w: number): number {
+// The RFLAGS bits a protected-mode IRET of operand size `w` loads at the current CPL (SDM IRET).
+function _iretMask(c: CpuState, w: number): number {
   let m = _IRET_ANY;
   if (w !== 2) m |= RF | _AC | _ID;
   if (c.cpl <= (c.flags & _IOPL) >> 12) m |= IF;
@@ -215,13 +215,13 @@ function _iret(c: CpuState, i: Insn): void {
     const in64 = c.mode === 64;
     let lin = checkCode(c, sel, true);
     _checkIp(c, off, offHi);
-    const m = iretMask(c, w);
+    const m = _iretMask(c, w);
     if (in64) {
       // 64-bit mode: RSP and SS are popped even without a privilege change.
       const nsp = stackLoad(c, stackWrap(c, sp + 3 * w), w), nspHi = w === 8 ? HI[0] : 0;
       const ss = stackLoad(c, stackWrap(c, sp + 4 * w), w) & 0xffff;
       loadSeg(c, SS, ss);
-      lin = checkCode(c, sel, true); // DESC again: the SS load replaced it
+      lin = checkCode(c, sel, true); // the descriptor again: the SS load replaced it
       loadCode(c, sel, lin);
       _setIp(c, off, offHi);
       _setFlags(c, fl, m);

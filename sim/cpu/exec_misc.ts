@@ -76,8 +76,8 @@ function _mul(ml: number, mh: number): void {
   mulU64(R64[0], R64[1], ml, mh);
 }
 
-/** The generator's value for `c` at its current retired count: low half returned, high in R64[1]. */
-export function randomValue(c: CpuState): number {
+// The generator's value for `c` at its current retired count: low half returned, high in R64[1].
+function _randomValue(c: CpuState): number {
   const [sl, sh] = randomSeed(c);
   const n = c.retired + 1;
   // (n * gamma) mod 2^64 with n < 2^53 in halves, plus the seed.
@@ -94,7 +94,7 @@ export function randomValue(c: CpuState): number {
 }
 
 function _rdrand(c: CpuState, i: Insn, w: number): void {
-  const lo = randomValue(c);
+  const lo = _randomValue(c);
   if (w === 8) setReg64(c, i.rmX, lo, R64[1] | 0);
   else setReg(c, i.rmX, w, w === 2 ? lo & 0xffff : lo);
   setArith(c, CF);

@@ -204,8 +204,8 @@ function _pushf(c: CpuState, w: number): void {
   else push(c, w, w === 2 ? f & 0xffff : f);
 }
 
-/** The RFLAGS bits POPF with operand size `w` may change at the current privilege (SDM POPF). */
-export function popfMask(c: CpuState, w: number): number {
+// The RFLAGS bits POPF with operand size `w` may change at the current privilege (SDM POPF).
+function _popfMask(c: CpuState, w: number): number {
   const pe = (c.lo(Field.CR0) & 1) !== 0;
   const iopl = (c.flags & _IOPL) >> 12;
   let m = _POPF_ANY;
@@ -217,7 +217,7 @@ export function popfMask(c: CpuState, w: number): number {
 function _popf(c: CpuState, w: number): void {
   const v = top(c, w);
   const old = getFlags(c);
-  const m = popfMask(c, w);
+  const m = _popfMask(c, w);
   // A 32/64-bit POPF clears RF; bit 1 stays set, the other reserved bits clear.
   let f = (old & ~m) | (v & m);
   if (w !== 2) f &= ~RF;
