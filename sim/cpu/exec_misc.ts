@@ -43,6 +43,7 @@ const _M1_LO = 0x1ce4e5b9, _M1_HI = 0xbf58476d;
 const _M2_LO = 0x133111eb, _M2_HI = 0x94d049bb;
 
 const _seeds = new WeakMap<CpuState, Uint32Array>();
+const _NO_SEED = new Uint32Array(2);
 
 /**
  * Seed the RDRAND/RDSEED generator of `c` with the 64-bit value `hi:lo`
@@ -78,7 +79,8 @@ function _mul(ml: number, mh: number): void {
 
 // The generator's value for `c` at its current retired count: low half returned, high in R64[1].
 function _randomValue(c: CpuState): number {
-  const [sl, sh] = randomSeed(c);
+  const seed = _seeds.get(c) ?? _NO_SEED;
+  const sl = seed[0], sh = seed[1];
   const n = c.retired + 1;
   // (n * gamma) mod 2^64 with n < 2^53 in halves, plus the seed.
   mulU64(n % _2_32, Math.floor(n / _2_32), _GAMMA_LO, _GAMMA_HI);
