@@ -28,6 +28,7 @@ import type { Handler, Insn } from "./insn.ts";
 import { rd16, rdN } from "./mem.ts";
 import { IF, RF, TF, VM } from "./operands.ts";
 import { canonical } from "./paging.ts";
+import { alignmentChecking } from "./mode.ts";
 import { checkCode, descIs64, descLimit, loadCode, loadReal, loadSeg } from "./segload.ts";
 import { type CpuState, CS, dead, raise, SS } from "./state.ts";
 
@@ -190,6 +191,7 @@ function _iretMask(c: CpuState, w: number): number {
 function _setFlags(c: CpuState, v: number, m: number): void {
   c.flags = ((getFlags(c) & ~m) | (v & m) | 2) >>> 0;
   c.fop = 0;
+  if (alignmentChecking(c)) dead(c, "unimplemented alignment checking");
 }
 
 function _iret(c: CpuState, i: Insn): void {

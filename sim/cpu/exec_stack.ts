@@ -51,7 +51,8 @@ import type { Handler, Insn } from "./insn.ts";
 import { ACC_WRITE, lin64, linR, linW, rd64, rdN, translate, wr16, wr64, wrN } from "./mem.ts";
 import { IF, RF, TF, VM } from "./operands.ts";
 import { loadSeg } from "./segload.ts";
-import { type CpuState, SS } from "./state.ts";
+import { alignmentChecking } from "./mode.ts";
+import { type CpuState, dead, SS } from "./state.ts";
 
 const _2_32 = 4294967296;
 const _NT = 0x4000, _AC = 0x40000, _ID = 0x200000, _IOPL = 0x3000;
@@ -224,6 +225,7 @@ function _popf(c: CpuState, w: number): void {
   c.flags = f | 2;
   c.fop = 0;
   addSp(c, w);
+  if (alignmentChecking(c)) dead(c, "unimplemented alignment checking");
   if ((old ^ f) & (TF | IF)) c.brk = true;
 }
 

@@ -32,6 +32,11 @@
  *   exit, death). `run` catches it once per batch of blocks, delivers the
  *   exception or returns. A status code was rejected because memory accesses
  *   sit deep inside handlers and every caller would have to test it.
+ * - A REP string instruction retires once per chunk of up to REP_CHUNK
+ *   iterations (one under TF or the monitor trap flag); a run can stop
+ *   between chunks (budget, exits), leaving RCX/RSI/RDI at the exact
+ *   iteration and RIP at the instruction. RDRAND and RDSEED return a
+ *   SplitMix64 sequence of the seed (`setRandomSeed`) and the retired count.
  * - Nothing reads a clock or Math.random. RDTSC returns the
  *   retired-instruction count (TSC offsetting is not modeled).
  *
@@ -62,9 +67,10 @@
  * - 37 monitor trap flag: 0; 0; 0.
  * - 48 EPT violation: access (1 read, 2 write, 3 read-modify-write, 4 fetch)
  *   | the page's R/W/X << 3 | 0x80 (linear address valid) | 0x100
- *   (translation of the linear address) | 0x600 (CR0.PG = 0: user-mode,
- *   writable, with advanced EPT exit information); 0; 0; GUEST_LINEAR and
- *   GUEST_PHYSICAL set.
+ *   (the access was to the translation of a linear address; 0 for an
+ *   access to a paging structure); bits 9-11 stay 0, the modeled Skylake
+ *   lacks advanced VM-exit information for EPT violations; 0; 0;
+ *   GUEST_LINEAR and GUEST_PHYSICAL set.
  * - 49 EPT misconfiguration (write-only or write-execute pages, memory types
  *   2, 3, 7): 0; 0; 0; GUEST_PHYSICAL set.
  *
@@ -98,3 +104,5 @@ export {
   undefinedFlags,
   undefinedResult,
 } from "./undefined_flags.ts";
+export { randomSeed, setRandomSeed } from "./exec_misc.ts";
+export { REP_CHUNK } from "./exec_string.ts";

@@ -22,6 +22,7 @@ import { type CpuState, CS, dead, raise, SS, TR } from "./state.ts";
 // CR0.PG and CR0.WP; CR4.PSE, PAE, PGE, PCIDE, SMEP, SMAP; EFER.LMA and NXE.
 const _CR0_PAGING = 0x80010000, _CR4_PAGING = 0x3200b0, _EFER_PAGING = 0xc00;
 const _signature = new WeakMap<CpuState, string>();
+const _AC = 1 << 18, _AM = 1 << 18;
 
 /**
  * Recompute the derived state of `c`. Returns "" or the message of a mode
@@ -61,7 +62,16 @@ export function refreshMode(c: CpuState): string {
   _flushOnChange(c, cr0);
   if (lma && !c.paging) return "unimplemented IA-32e mode without paging";
   if (pe && c.flags & VM) return "unimplemented virtual-8086 mode";
+  if (alignmentChecking(c)) return "unimplemented alignment checking";
   return "";
+}
+
+/**
+ * Whether alignment checking is on (SDM vol. 3 §6.15 #AC: CR0.AM, RFLAGS.AC,
+ * CPL 3). It is not modeled: whatever turns it on stops the run loudly.
+ */
+export function alignmentChecking(c: CpuState): boolean {
+  return c.cpl === 3 && (c.flags & _AC) !== 0 && (c.lo(Field.CR0) & _AM) !== 0;
 }
 
 function _flushOnChange(c: CpuState, cr0: number): void {
