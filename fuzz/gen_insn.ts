@@ -265,7 +265,9 @@ class _Builder implements OperandContext {
     // iced-x86's constructors take ownership of memory operands: they are not freed here.
     const i = _create(t.code, ops);
     const oc = CodeExt.opCode(t.code);
-    if (oc.canUseLockPrefix && ops[0]?.k === "m" && this.rng.chance(0.25)) i.hasLockPrefix = true;
+    // LOCK where it is allowed (a memory destination), and now and then where it is #UD.
+    const lockable = oc.canUseLockPrefix && ops[0]?.k === "m";
+    if (this.rng.chance(lockable ? 0.25 : 0.01)) i.hasLockPrefix = true;
     oc.free();
     main(i);
     return true;
@@ -305,6 +307,8 @@ class _Builder implements OperandContext {
             const size = _FIXED_BITS.get(t.ops[1 - k])! / 8;
             const at = accessMemory(this, size);
             at.op.free();
+            // A 64-bit offset can also be non-canonical: #GP.
+            if (rng.chance(0.03)) at.addr |= BigInt(rng.pick([0x8000, 0x0001, 0xff00])) << 48n;
             ops.push({
               k: "m",
               mem: new MemoryOperand(

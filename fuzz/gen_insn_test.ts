@@ -43,7 +43,8 @@ Deno.test("every generated instruction decodes to itself; every class turns up",
     const insns = _decoded(c);
     assertEquals(insns.length, c.insns.length, `case ${c.index}`);
     insns.forEach((i, k) => {
-      ok(!i.isInvalid, `case ${c.index} insn ${k}`);
+      // LOCK on a form that cannot take it is generated on purpose (#UD); nothing else is invalid.
+      ok(!i.isInvalid || c.insns[k].bytes.includes(0xf0), `case ${c.index} insn ${k}`);
       assertEquals(i.length, c.insns[k].bytes.length);
       i.free();
     });
@@ -97,7 +98,11 @@ Deno.test("memory operands through pinned registers, RIP or absolute addresses l
               i.memoryDisplacementU64,
           );
           const off = ea - DATA_ADDR, soff = ea - STACK_ADDR;
-          ok((off >= 0n && off <= 8192n) || (soff >= 0n && soff <= 8192n), `${i.toString()}`);
+          const nonCanonical = ea >= 1n << 47n; // a 64-bit moffs made non-canonical on purpose
+          ok(
+            (off >= 0n && off <= 8192n) || (soff >= 0n && soff <= 8192n) || nonCanonical,
+            `${i.toString()}`,
+          );
           checked++;
         }
       }

@@ -4,21 +4,17 @@
  * registers, folded over the sequence into the masks oracle/compare.ts
  * applies, or a reason the case cannot be compared at all.
  *
- * Sources. The flags an instruction defines and leaves undefined are the
- * `fw` and `fu` of its row in sim/cpu/defs.ts (the row the simulator's own
- * decoder picks), widened by oracle/compare.ts's vendor table for the host;
- * the flags it reads and the registers it reads and writes come from
- * iced-x86. Operands then refine the row, as the SDM does:
- * - SHL/SAL/SHR/SAR: a masked count of 0 changes no flag; 1 defines OF; AF
- *   is undefined for any other count, OF above 1, and CF for 8- and 16-bit
- *   SHL/SHR by the width or more.
- * - ROL/ROR/RCL/RCR: a masked count of 0 changes no flag; OF is undefined
- *   above 1.
- * - SHLD/SHRD: a masked count of 0 changes nothing; 1 defines OF; AF is
- *   undefined; a count above the operand size (16-bit forms) leaves every
- *   flag and the destination undefined.
- * - BSF/BSR: a zero source (ZF = 1 after it) leaves the destination undefined.
- * - REP CMPS/SCAS with a zero count change no flag.
+ * Sources. The row the simulator's own decoder picks (sim/cpu/defs.ts)
+ * gives the flags an instruction writes (`fw`); sim/cpu/undefined_flags.ts
+ * gives those the SDM leaves undefined for the operands at hand (`fu`
+ * narrowed by the shift count) and the undefined results (16-bit SHLD/SHRD
+ * past 16); oracle/compare.ts's vendor table widens them for the host.
+ * iced-x86 gives the flags it reads and the registers it reads and writes.
+ * Beyond those:
+ * - a shift or rotate whose count masks to 0, and a REP CMPS/SCAS with a
+ *   zero count, write no flag;
+ * - BSF/BSR with a zero source (ZF = 1 after it) leave the destination
+ *   undefined (Intel; AMD documents it unchanged).
  * A later read of an undefined flag or register makes the case "tainted";
  * an undefined memory result makes it incomparable too.
  *
@@ -39,20 +35,20 @@ import {
 } from "iced-x86";
 import {
   type FlagEffect,
+  foldUndefined,
   type Masks,
   type Outcome,
-  undefinedFlags,
   vendorFlagMask,
 } from "../oracle/compare.ts";
 import { NATIVE_CODE_ADDR } from "../oracle/mod.ts";
 import { ByteSource, DEC_OK, decode, Insn } from "../sim/cpu/mod.ts";
 import { OPDEFS } from "../sim/cpu/defs.ts";
+import { undefinedFlags, undefinedResult } from "../sim/cpu/undefined_flags.ts";
 import { gprNumber } from "./gen_insn_operands.ts";
 import { icedFlags } from "./gen_insn_table.ts";
 import type { SimStep } from "./native_sim.ts";
 
-const _CF = 0x1, _PF = 0x4, _AF = 0x10, _ZF = 0x40, _SF = 0x80, _OF = 0x800;
-const _OSZAPC = _CF | _PF | _AF | _ZF | _SF | _OF;
+const _ZF = 0x40;
 
 /** Masks for a case, or why it cannot be compared. */
 export interface CaseMasks {
@@ -88,7 +84,7 @@ export function caseMasks(
   const effects = steps.map((s, k) =>
     stepEffect(code, s, k + 1 < steps.length ? steps[k + 1].rflags : outcome.rflags, vendor)
   );
-  const flags = undefinedFlags(effects);
+  const flags = foldUndefined(effects);
   if (flags.tainted >= 0) {
     return {
       masks: { flags: flags.flags },
@@ -142,12 +138,14 @@ export function stepEffect(
   d.free();
   try {
     const mnemonic = Mnemonic[i.mnemonic].toLowerCase();
-    let written: number, undef: number;
+    const count = _count(i, step);
+    let written: number, undef: number, result = false;
     const st = decode(new ByteSource(code), off, 64, _insn);
     const row = st === DEC_OK && _insn.row >= 0 ? OPDEFS[_insn.row] : undefined;
     if (row !== undefined && row.h !== "") {
-      written = row.fw & ~row.fu;
-      undef = row.fu;
+      undef = undefinedFlags(_insn, count);
+      written = row.fw;
+      result = undefinedResult(_insn, count);
     } else {
       written = icedFlags(i.rflagsWritten | i.rflagsCleared | i.rflagsSet);
       undef = icedFlags(i.rflagsUndefined);
@@ -156,16 +154,19 @@ export function stepEffect(
     const e: StepEffect = {
       mnemonic,
       read: icedFlags(i.rflagsRead),
-      written,
+      written: written & ~undef,
       undefined: undef,
       undefRegs: new Map(),
       undefMemory: false,
       reads: 0,
       defines: 0,
     };
+    if (result) {
+      if (i.op0Kind === OpKind.Register) _undefReg(e, i.op0Register, _width(i));
+      else e.undefMemory = true;
+    }
     _registers(i, e);
-    _refine(i, e, step, flagsAfter);
-    e.written &= ~e.undefined;
+    _refine(i, e, step, count, flagsAfter);
     return e;
   } finally {
     i.free();
@@ -191,55 +192,31 @@ function _registers(i: Instruction, e: StepEffect): void {
   info.free();
 }
 
-/** Operand-dependent refinements of the row's flags (see the module doc). */
-function _refine(i: Instruction, e: StepEffect, step: SimStep, flagsAfter: bigint): void {
+/** The count operand of a shift or rotate (CL or the immediate, unmasked), else 0. */
+function _count(i: Instruction, step: SimStep): number {
+  if (!_COUNTED.has(i.mnemonic) || i.opCount < 2) return 0;
+  const k = i.opCount - 1;
+  return i.opKind(k) === OpKind.Register ? Number(step.regs[1] & 0xffn) : i.immediate8;
+}
+
+/** What the row and undefined_flags.ts do not say (see the module doc). */
+function _refine(
+  i: Instruction,
+  e: StepEffect,
+  step: SimStep,
+  count: number,
+  flagsAfter: bigint,
+): void {
   const mn = i.mnemonic;
-  const bits = _width(i);
-  const count = () => {
-    const c = i.opCount > 1 && i.opKind(i.opCount - 1) === OpKind.Register
-      ? Number(step.regs[1] & 0xffn)
-      : i.immediate8;
-    return c & (bits === 64 ? 63 : 31);
-  };
+  if (_COUNTED.has(mn)) {
+    if ((count & (_width(i) === 64 ? 63 : 31)) === 0) _none(e);
+    return;
+  }
   switch (mn) {
-    case Mnemonic.Shl:
-    case Mnemonic.Sal:
-    case Mnemonic.Shr:
-    case Mnemonic.Sar: {
-      const n = count();
-      if (n === 0) return _none(e);
-      e.undefined = _AF | (n > 1 ? _OF : 0) |
-        (bits <= 16 && n >= bits && mn !== Mnemonic.Sar ? _CF : 0);
-      e.written = _OSZAPC;
-      return;
-    }
-    case Mnemonic.Rol:
-    case Mnemonic.Ror:
-    case Mnemonic.Rcl:
-    case Mnemonic.Rcr: {
-      const n = count();
-      if (n === 0) return _none(e);
-      e.undefined = n > 1 ? _OF : 0;
-      e.written = _CF | _OF;
-      return;
-    }
-    case Mnemonic.Shld:
-    case Mnemonic.Shrd: {
-      const n = count();
-      if (n === 0) return _none(e);
-      e.written = _OSZAPC;
-      e.undefined = _AF | (n > 1 ? _OF : 0);
-      if (n > bits) {
-        e.undefined = _OSZAPC;
-        if (i.op0Kind === OpKind.Register) _undefReg(e, i.op0Register, bits);
-        else e.undefMemory = true;
-      }
-      return;
-    }
     case Mnemonic.Bsf:
     case Mnemonic.Bsr:
       // A 16-bit destination keeps bits 63:16 on any vendor; a 32-bit one may be zero-extended.
-      if (flagsAfter & BigInt(_ZF)) _undefReg(e, i.op0Register, bits === 16 ? 16 : 64);
+      if (flagsAfter & BigInt(_ZF)) _undefReg(e, i.op0Register, _width(i) === 16 ? 16 : 64);
       return;
     case Mnemonic.Cmpsb:
     case Mnemonic.Cmpsw:
@@ -256,6 +233,19 @@ function _refine(i: Instruction, e: StepEffect, step: SimStep, flagsAfter: bigin
     }
   }
 }
+
+const _COUNTED = new Set<Mnemonic>([
+  Mnemonic.Shl,
+  Mnemonic.Sal,
+  Mnemonic.Shr,
+  Mnemonic.Sar,
+  Mnemonic.Rol,
+  Mnemonic.Ror,
+  Mnemonic.Rcl,
+  Mnemonic.Rcr,
+  Mnemonic.Shld,
+  Mnemonic.Shrd,
+]);
 
 function _none(e: StepEffect): void {
   e.written = 0;

@@ -24,31 +24,8 @@ export interface Exclusion {
   why: string;
 }
 
-// Bug A: with a count that masks to 0, a 32-bit destination register is still written, so its
-// upper half is cleared (the host does; Bochs, which follows Intel, does too). The simulator
-// leaves the register whole. corpus/native/shift-*.json, rotate-*.json, shiftd-*.json.
-const _COUNT0 = "a 32-bit shift, rotate or double shift whose count masks to 0 leaves bits 63:32 " +
-  "of its destination register instead of clearing them (corpus/native, known)";
-
 /** Forms not generated until the simulator handles them. */
-export const NATIVE_EXCLUDED: readonly Exclusion[] = Object.freeze([
-  ...["Shl", "Sal", "Shr", "Sar", "Rol", "Ror", "Rcl", "Rcr"].flatMap((m) => [
-    { match: `${m}_rm32_imm8`, why: _COUNT0 },
-    { match: `${m}_rm32_CL`, why: _COUNT0 },
-  ]),
-  { match: "Shld_rm32_r32_*", why: _COUNT0 },
-  { match: "Shrd_rm32_r32_*", why: _COUNT0 },
-  {
-    match: "Cmpxchg_rm32_r32",
-    why: "CMPXCHG with a 32-bit register destination clears the destination's bits 63:32 when " +
-      "the comparison fails; the host leaves the register unwritten (corpus/native, known)",
-  },
-  {
-    match: "Movsxd_r16_rm16",
-    why: "MOVSXD r16, r/m16 (66 REX 63) writes nothing; the host copies the word " +
-      "(corpus/native, known)",
-  },
-]);
+export const NATIVE_EXCLUDED: readonly Exclusion[] = Object.freeze([]);
 
 /** True if `t` is excluded by `list` (default {@link NATIVE_EXCLUDED}). */
 export function isExcluded(t: InsnTemplate, list: readonly Exclusion[] = NATIVE_EXCLUDED): boolean {

@@ -24,7 +24,7 @@
  * not the page is present, so as not to reveal its page tables
  * (arch/x86/mm/fault.c, sanitize_error_code); P is not compared there.
  *
- * Undefined flags of a sequence ({@link undefinedFlags}): each executed
+ * Undefined flags of a sequence ({@link foldUndefined}): each executed
  * instruction defines some flags and leaves others undefined (the `fu` of
  * its row in sim/cpu/defs.ts, refined by operands, see fuzz/native_effects.ts);
  * a flag is undefined at the end if the last instruction to write it left it
@@ -156,13 +156,13 @@ export interface FlagEffect {
 }
 
 /** Undefined flags after a sequence, and the first step that read one (-1 if none). */
-export interface UndefinedFlags {
+export interface FoldedFlags {
   flags: number;
   tainted: number;
 }
 
 /** Folds per-instruction effects, in execution order, into the flags undefined at the end. */
-export function undefinedFlags(steps: readonly FlagEffect[], initial = 0): UndefinedFlags {
+export function foldUndefined(steps: readonly FlagEffect[], initial = 0): FoldedFlags {
   let flags = initial, tainted = -1;
   steps.forEach((s, k) => {
     if (tainted < 0 && (s.read & flags) !== 0) tainted = k;

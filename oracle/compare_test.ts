@@ -2,11 +2,11 @@ import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import {
   COMPARED_FLAGS,
   compareOutcomes,
+  foldUndefined,
   hex64,
   nativeOutcome,
   type Outcome,
   SIGNAL_VECTORS,
-  undefinedFlags,
   VENDOR_DIFFERENCES,
   vendorFlagMask,
 } from "./compare.ts";
@@ -150,17 +150,17 @@ Deno.test("compareOutcomes: a different number of regions is one difference", ()
   ]);
 });
 
-Deno.test("undefinedFlags: the last writer decides, and a read of an undefined flag taints", () => {
+Deno.test("foldUndefined: the last writer decides, and a read of an undefined flag taints", () => {
   const mul = { read: 0, written: 0x801, undefined: 0xd4 };
   const add = { read: 0, written: 0x8d5, undefined: 0 };
   const adc = { read: 0x1, written: 0x8d5, undefined: 0 };
   const sets = { read: 0x80, written: 0, undefined: 0 };
-  assertEquals(undefinedFlags([]), { flags: 0, tainted: -1 });
-  assertEquals(undefinedFlags([mul]), { flags: 0xd4, tainted: -1 });
-  assertEquals(undefinedFlags([mul, add]), { flags: 0, tainted: -1 });
-  assertEquals(undefinedFlags([mul, adc]), { flags: 0, tainted: -1 });
-  assertEquals(undefinedFlags([mul, sets, add]), { flags: 0, tainted: 1 });
-  assertEquals(undefinedFlags([sets], 0x80), { flags: 0x80, tainted: 0 });
+  assertEquals(foldUndefined([]), { flags: 0, tainted: -1 });
+  assertEquals(foldUndefined([mul]), { flags: 0xd4, tainted: -1 });
+  assertEquals(foldUndefined([mul, add]), { flags: 0, tainted: -1 });
+  assertEquals(foldUndefined([mul, adc]), { flags: 0, tainted: -1 });
+  assertEquals(foldUndefined([mul, sets, add]), { flags: 0, tainted: 1 });
+  assertEquals(foldUndefined([sets], 0x80), { flags: 0x80, tainted: 0 });
 });
 
 Deno.test("vendorFlagMask: BT* mask ZF on AMD hosts only; every difference is cited", () => {
