@@ -144,7 +144,8 @@ export function freeMemory(rng: Rng): MemoryOperand {
     : gpr(rng.pick([0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]), bits);
   const dispBits = rng.pick([8, 32]);
   let disp = signExtend(edgeValue(rng, dispBits), dispBits);
-  if (base === Register.RIP) disp = BigInt.asUintN(64, 0x2000_0000n + BigInt.asIntN(64, disp));
+  // A RIP-relative target near the code, so that it stays in reach wherever the code moves.
+  if (base === Register.RIP) disp = 0x2000_0000n + BigInt.asIntN(30, disp);
   const seg = rng.chance(0.1) ? rng.pick(_SEGS) : Register.None;
   const scale = index === Register.None ? 1 : rng.pick([1, 2, 4, 8]);
   return _mem(base, index, scale, BigInt.asIntN(64, disp), seg);
