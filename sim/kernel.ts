@@ -23,6 +23,8 @@ export interface KernelOptions {
   quantum?: number;
   /** Instructions a command may run the guest without a reported exit before `would block`. Default 100,000,000. */
   waitBudget?: number;
+  /** Seed of the guest's RDRAND and RDSEED (a non-negative safe integer). Default 0. */
+  rdrandSeed?: number;
 }
 
 /** What a trace header records about the simulator. */
@@ -60,6 +62,7 @@ export class Kernel {
       eve: options.eve ?? "glenda",
       quantum: options.quantum ?? 1_000_000,
       waitBudget: options.waitBudget ?? 100_000_000,
+      rdrandSeed: options.rdrandSeed ?? 0,
     };
     checkVcpuOptions(this.options);
     ({ segment: this.#segment, vmx: this.#vmx, devices: this.#devices } = this.#build());

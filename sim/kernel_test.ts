@@ -6,7 +6,12 @@ Deno.test("processes run as the host owner by default; the description records t
   const k = new Kernel({ quantum: 7 });
   equal(k.process().user, "glenda");
   equal(k.process("other").user, "other");
-  deepEqual(k.describe().options, { eve: "glenda", quantum: 7, waitBudget: 100_000_000 });
+  deepEqual(k.describe().options, {
+    eve: "glenda",
+    quantum: 7,
+    waitBudget: 100_000_000,
+    rdrandSeed: 0,
+  });
   equal(k.describe().simulator, "vmxsim");
 });
 

@@ -101,7 +101,12 @@ export function snapshotKernel(k: KernelParts): Record<string, unknown> {
   }
   return {
     version: SNAPSHOT_VERSION,
-    options: { eve: k.options.eve, quantum: k.options.quantum, waitBudget: k.options.waitBudget },
+    options: {
+      eve: k.options.eve,
+      quantum: k.options.quantum,
+      waitBudget: k.options.waitBudget,
+      rdrandSeed: k.options.rdrandSeed,
+    },
     segments: reg.segs.map(({ ram, seg }) => _segment(ram, seg)),
     globalsegs: [...reg.gsegs.keys()].map((g) => ({
       ref: g.ref,
@@ -252,7 +257,10 @@ export function restoreKernel(snapshot: unknown, into: RestoreTarget): NameSpace
   }
   const o = _obj(s.options, "options");
   const want = into.options;
-  if (o.eve !== want.eve || o.quantum !== want.quantum || o.waitBudget !== want.waitBudget) {
+  if (
+    o.eve !== want.eve || o.quantum !== want.quantum || o.waitBudget !== want.waitBudget ||
+    (o.rdrandSeed ?? 0) !== want.rdrandSeed
+  ) {
     throw new Error(
       `snapshot: taken with options ${JSON.stringify(o)}, not ${JSON.stringify(want)}`,
     );
@@ -286,7 +294,7 @@ export function restoreKernel(snapshot: unknown, into: RestoreTarget): NameSpace
     pageref.fill(1, first, first + count);
   }
   into.segment.load(table, pageref);
-  const opts = { quantum: want.quantum, waitBudget: want.waitBudget };
+  const opts = { quantum: want.quantum, waitBudget: want.waitBudget, rdrandSeed: want.rdrandSeed };
   const vmxtab = _arr(s.vmxtab, "vmxtab").map((x, i) =>
     x === null ? undefined : _loadVcpu(x, i, opts, seg)
   );

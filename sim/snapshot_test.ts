@@ -224,8 +224,8 @@ Deno.test("restore refuses other versions, other options and malformed records",
   throws(
     () => k.restore(snap),
     new Error(
-      'snapshot: taken with options {"eve":"glenda","quantum":1000000,"waitBudget":100000000}, ' +
-        'not {"eve":"glenda","quantum":5,"waitBudget":100000000}',
+      'snapshot: taken with options {"eve":"glenda","quantum":1000000,"waitBudget":100000000,"rdrandSeed":0}, ' +
+        'not {"eve":"glenda","quantum":5,"waitBudget":100000000,"rdrandSeed":0}',
     ),
   );
   throws(() => k.restore({ ...snap, version: 9 }), new Error("snapshot: version 9, not 1"));

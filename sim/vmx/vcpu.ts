@@ -30,7 +30,7 @@
  * @module
  */
 
-import { Cpu, Field, RunStatus } from "../cpu/mod.ts";
+import { Cpu, Field, RunStatus, setRandomSeed } from "../cpu/mod.ts";
 import { error, errstrcpy, PlanError } from "../ns/mod.ts";
 import { strtoul } from "../lib9/mod.ts";
 import { cmdgetregs, setregs } from "./guestregs.ts";
@@ -70,6 +70,8 @@ export interface VcpuOptions {
   quantum: number;
   /** Retired instructions a command may let the guest run without a reported exit before `would block`. */
   waitBudget: number;
+  /** Seed of RDRAND and RDSEED (a non-negative safe integer); their values depend on it and the retired count. */
+  rdrandSeed: number;
 }
 
 // onentry bits, as devvmx.c.
@@ -82,13 +84,19 @@ const _VALID = 0x80000000;
 /** devvmx's per-channel text buffer (AUXSIZE): map text is cut to fit it. */
 const _AUXSIZE = 4096;
 
-/** Throw RangeError unless `quantum` and `waitBudget` are positive instruction counts. */
+/**
+ * Throw RangeError unless `quantum` and `waitBudget` are positive
+ * instruction counts and `rdrandSeed` a non-negative safe integer.
+ */
 export function checkVcpuOptions(opts: VcpuOptions): void {
   for (const name of ["quantum", "waitBudget"] as const) {
     const n = opts[name];
     if (!Number.isSafeInteger(n) || n < 1) {
       throw new RangeError(`${name} ${n} is not a positive instruction count`);
     }
+  }
+  if (!Number.isSafeInteger(opts.rdrandSeed) || opts.rdrandSeed < 0) {
+    throw new RangeError(`rdrandSeed ${opts.rdrandSeed} is not a non-negative safe integer`);
   }
 }
 
@@ -134,6 +142,11 @@ export class Vmx {
     this.#opts = opts;
     this.mem = new VmMemMap();
     this.cpu = new Cpu(this.mem);
+    setRandomSeed(
+      this.cpu,
+      opts.rdrandSeed % 0x1_0000_0000,
+      Math.floor(opts.rdrandSeed / 0x1_0000_0000),
+    );
     this.fp = newfpsave(HOST.mxcsrMask);
     vmcsinit(this.cpu);
     this.state = VmxState.READY;

@@ -8,7 +8,11 @@ import { statenames, Vmx, VmxState } from "./vcpu.ts";
 import { rejects } from "../testdata/planerror.ts";
 
 /** vCPU `index` with 64 KiB of memory from a sticky segment, `code` at 0x1000. */
-function vcpu(code: number[], opts = { quantum: 10, waitBudget: 100 }, index = 0): Vmx {
+function vcpu(
+  code: number[],
+  opts = { quantum: 10, waitBudget: 100, rdrandSeed: 0 },
+  index = 0,
+): Vmx {
   const ram = new GuestRam(0x10000);
   ram.bytes.set(code, 0x1000);
   const seg: SegmentRef = { name: "s", type: "sticky", base: 0x10000000n, top: 0x10010000n, ram };
@@ -31,7 +35,7 @@ Deno.test("statenames are devvmx's, in VmxState order", () => {
 });
 
 Deno.test("a new vCPU is ready, with vmcsinit's state and fpinit's FPsave", () => {
-  const v = new Vmx(3, { quantum: 1, waitBudget: 1 });
+  const v = new Vmx(3, { quantum: 1, waitBudget: 1, rdrandSeed: 0 });
   equal(v.index, 3);
   equal(v.state, VmxState.READY);
   equal(v.errstr, "");
@@ -45,8 +49,23 @@ Deno.test("the time model's options must be positive instruction counts", () => 
   for (
     const [quantum, waitBudget] of [[0, 1], [1.5, 1], [1, 0], [1, -1], [NaN, 1], [1, Infinity]]
   ) {
-    throws(() => new Vmx(0, { quantum, waitBudget }), RangeError);
+    throws(() => new Vmx(0, { quantum, waitBudget, rdrandSeed: 0 }), RangeError);
   }
+  for (const rdrandSeed of [-1, 0.5, 2 ** 53]) {
+    throws(() => new Vmx(0, { quantum: 1, waitBudget: 1, rdrandSeed }), /^RangeError: rdrandSeed/);
+  }
+});
+
+Deno.test("rdrandSeed seeds the guest's RDRAND: the same seed, the same value", () => {
+  // rdrand eax; hlt
+  const run = (rdrandSeed: number) => {
+    const v = vcpu([0x0f, 0xc7, 0xf0, 0xf4], { quantum: 10, waitBudget: 100, rdrandSeed });
+    v.go(false, "pc=0x1000;");
+    v.wait();
+    return reg(v, "ax");
+  };
+  equal(run(7), run(7));
+  equal(run(7) === run(8), false);
 });
 
 Deno.test("go runs nothing by itself; the next command runs one entry of `quantum` instructions", () => {
