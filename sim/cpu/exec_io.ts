@@ -17,7 +17,7 @@ import { EXIT_IO, vmexit } from "./exits.ts";
 import { Field } from "./fields.ts";
 import { type Handler, type Insn, P_REP, P_REPNE } from "./insn.ts";
 import { VM } from "./operands.ts";
-import { type CpuState, dead, DS, ES } from "./state.ts";
+import { type CpuState, dead, DS, ES, FS } from "./state.ts";
 
 function _checkIopl(c: CpuState): void {
   const pe = c.lo(Field.CR0) & 1;
@@ -41,7 +41,16 @@ function _ios(c: CpuState, i: Insn, w: number): void {
   const seg = dirIn ? ES : i.segPfx >= 0 ? i.segPfx : DS;
   const reg = dirIn ? 7 : 6;
   const off = i.asz === 2 ? c.r16[reg * 4] : c.r32[reg * 2] >>> 0;
-  c.setWide(Field.GUEST_LINEAR, (c.segBase[seg] + off) >>> 0, 0);
+  if (c.mode === 64) {
+    // Only FS and GS have a base in 64-bit mode; the address is 64 bits wide (SDM 3.4.4).
+    let hi = i.asz === 8 ? c.r32[reg * 2 + 1] : 0, lo = off;
+    if (seg >= FS) {
+      const sum = lo + (c.segBase[seg] >>> 0);
+      hi = (hi + c.segBaseHi[seg] + (sum >= 0x1_0000_0000 ? 1 : 0)) | 0;
+      lo = sum >>> 0;
+    }
+    c.setWide(Field.GUEST_LINEAR, lo, hi);
+  } else c.setWide(Field.GUEST_LINEAR, (c.segBase[seg] + off) >>> 0, 0);
   const rep = i.pfx & (P_REP | P_REPNE) ? 0x20 : 0;
   const qual = (w - 1) | (dirIn ? 8 : 0) | 0x10 | rep | (c.r16[8] << 16);
   const info = ((i.asz === 2 ? 0 : i.asz === 4 ? 1 : 2) << 7) | ((dirIn ? 0 : seg) << 15);

@@ -1,4 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { enterLong, identity4 } from "./_paging_testing.ts";
 import { cpuWith, num } from "./_testing.ts";
 import { RunStatus } from "./cpu.ts";
 import { Field } from "./fields.ts";
@@ -82,4 +83,17 @@ Deno.test("I/O at CPL > IOPL needs the TSS bitmap: not modeled", () => {
   ok.setField(Field.CS_AR, 0xc0fbn);
   ok.setField(Field.RFLAGS, 0x3002n);
   assertEquals([ok.run(10), num(ok, Field.EXIT_REASON)], [RunStatus.EXIT, 30]);
+});
+
+Deno.test("OUTS in 64-bit mode: the guest-linear address is RSI's 64 bits, plus GS's base", () => {
+  const { cpu, map } = cpuWith("6e 65 48 6f"); // outsb; outs dx, dword gs:[rsi] (REX.W is ignored)
+  identity4(map, 0x8000, 16);
+  enterLong(cpu, 0x8000);
+  cpu.setField(Field.RSI, 0x1_2345_6000n);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals(cpu.getField(Field.GUEST_LINEAR), 0x1_2345_6000n);
+  cpu.setField(Field.RIP, 0x1001n);
+  cpu.setField(Field.GS_BASE, 0xffff_ffff_0000_1000n);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals(cpu.getField(Field.GUEST_LINEAR), 0x2345_7000n);
 });
