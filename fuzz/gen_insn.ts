@@ -13,6 +13,9 @@
  * makes the case incomparable (oracle/compare.ts); it also tracks DF and RSP
  * so that string and stack operands land in memory.
  *
+ * Now and then an instruction gets segment-override prefixes, which 64-bit
+ * mode ignores; rarely so many that it passes the 15-byte limit (#GP).
+ *
  * Each case is a pure function of (seed, index): generation draws from
  * `new Rng(seed, index)` only. Forms the simulator cannot run yet are
  * removed after generation (whole snippets, counted), so the stream of
@@ -372,6 +375,8 @@ class _Builder implements OperandContext {
     if (t.mnemonic === "cmpxchg16b" && rng.chance(0.9)) {
       at = rng.int((this.dataLen - 16) / 16 + 1) * 16;
     }
+    // Vendors read 2 or 4 bytes for 16-bit MOVSXD (oracle/compare.ts): never near a region's end.
+    if (t.name === "Movsxd_r16_rm16") at = rng.int(this.dataLen - 3);
     const m: MemChoice = accessMemory(this, size, at);
     return { k: "m", mem: m.op, addr: m.addr };
   }
@@ -630,16 +635,33 @@ class _Builder implements OperandContext {
       this.#enc.takeBuffer(); // what a failed encode wrote stays in the buffer otherwise
       throw e;
     }
-    const bytes = this.#enc.takeBuffer();
+    let bytes = this.#enc.takeBuffer();
+    const noise = cls === "setup" ? 0 : this.#noise(bytes.length);
+    if (noise > 0) {
+      const more = new Uint8Array(noise + bytes.length);
+      for (let k = 0; k < noise; k++) more[k] = this.rng.pick(_IGNORED_PREFIXES);
+      more.set(bytes, noise);
+      bytes = more;
+    }
     const g: GenInsn = { bytes, form, cls };
     if (i.isIpRelMemoryOperand) {
       const co = this.#enc.getConstantOffsets();
       g.ripTarget = i.ipRelMemoryAddress;
-      g.dispAt = co.displacementOffset;
+      g.dispAt = co.displacementOffset + noise;
       co.free();
     }
-    this.#rip += BigInt(len);
+    this.#rip += BigInt(len + noise);
     return g;
+  }
+
+  /**
+   * How many ignored prefixes go in front of an instruction of `len` bytes:
+   * usually none, sometimes a few, rarely enough to pass 15 bytes (#GP).
+   */
+  #noise(len: number): number {
+    const r = this.rng.int(1000);
+    if (r < 3) return 16 - len + this.rng.int(3);
+    return r < 50 ? 1 + this.rng.int(3) : 0;
   }
 
   /** What is statically known after `i`: possibly undefined flags, DF, RSP, RBP. */
@@ -733,6 +755,8 @@ function _shiftFlags(i: Instruction, written: number, und: number): [number, num
 
 const _FIXED_BITS = new Map<K, number>([[K.al, 8], [K.ax, 16], [K.eax, 32], [K.rax, 64]]);
 const _SUFFIX: Record<string, number> = { b: 1, w: 2, d: 4, q: 8 };
+// ES, CS, SS and DS overrides: no effect in 64-bit mode, before any instruction (VEX included).
+const _IGNORED_PREFIXES = [0x26, 0x2e, 0x36, 0x3e];
 const _SHIFTS = new Set<Mnemonic>([
   Mnemonic.Shl,
   Mnemonic.Sal,

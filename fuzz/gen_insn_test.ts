@@ -40,14 +40,16 @@ Deno.test("generateCase is a function of (seed, index)", () => {
 Deno.test("every generated instruction decodes to itself; every class turns up", () => {
   const classes = new Set<string>();
   for (const c of CASES) {
+    // Instructions past the 15-byte limit (#GP) are generated on purpose; decoding stops there.
+    const long = c.insns.findIndex((i) => i.bytes.length > 15);
     const insns = _decoded(c);
-    assertEquals(insns.length, c.insns.length, `case ${c.index}`);
-    insns.forEach((i, k) => {
+    if (long < 0) assertEquals(insns.length, c.insns.length, `case ${c.index}`);
+    insns.slice(0, long < 0 ? insns.length : long).forEach((i, k) => {
       // LOCK on a form that cannot take it is generated on purpose (#UD); nothing else is invalid.
       ok(!i.isInvalid || c.insns[k].bytes.includes(0xf0), `case ${c.index} insn ${k}`);
       assertEquals(i.length, c.insns[k].bytes.length);
-      i.free();
     });
+    insns.forEach((i) => i.free());
     for (const g of c.insns) classes.add(g.cls);
   }
   assertEquals([...classes].filter((c) => c !== "setup").sort(), Object.keys(INSN_CLASSES).sort());
@@ -129,7 +131,7 @@ Deno.test("layoutCode keeps RIP-relative targets when instructions move", () => 
   let moved = 0;
   for (const c of CASES) {
     const at = c.insns.findIndex((i, k) => k > 0 && i.ripTarget !== undefined);
-    if (at < 0) continue;
+    if (at < 0 || c.insns.some((i) => i.bytes.length > 15)) continue;
     const rest = c.insns.slice(1);
     const d = new Decoder(64, layoutCode(rest), DecoderOptions.None);
     d.ip = NATIVE_CODE_ADDR;

@@ -216,6 +216,16 @@ export const VENDOR_DIFFERENCES: readonly VendorDifference[] = Object.freeze([
       "Intel SDM vol. 1 §3.6.1 (near branches default to 64 bits); AMD APM vol. 3 (24594) §1.2.5",
   },
   {
+    mnemonics: ["movsxd"],
+    vendor: _AMD,
+    flags: 0,
+    what: "16-bit operand size (66 REX 63): Intel reads a word, Zen 4 a doubleword (probed: it " +
+      "faults on a word that ends a page); the destination word is the same. The campaign keeps " +
+      "that form's memory operand 4 bytes inside its region",
+    cite: "Intel SDM vol. 2B MOVSX/MOVSXD (MOVSXD r16, r/m16); AMD APM vol. 3 (24594) MOVSXD " +
+      "(reg/mem32 source only)",
+  },
+  {
     mnemonics: ["shld", "shrd"],
     vendor: _AMD,
     flags: 0,
