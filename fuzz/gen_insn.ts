@@ -75,8 +75,11 @@ export interface GenInsn {
 
 /** A generated case: its code and the state it starts from. */
 export interface GenCase {
+  /** Campaign seed. */
   seed: number;
+  /** Case index within the campaign. */
   index: number;
+  /** The instructions, setup included, in order. */
   insns: GenInsn[];
   /** Initial GPRs, encoding order. */
   regs: BigUint64Array;
@@ -100,7 +103,9 @@ export interface GenerateOptions {
 
 /** A case and the forms dropped from it by {@link GenerateOptions.excluded}. */
 export interface Generated {
+  /** The case. */
   case: GenCase;
+  /** Forms of the snippets dropped, one entry per snippet. */
   excluded: string[];
 }
 

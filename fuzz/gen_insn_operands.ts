@@ -60,6 +60,7 @@ export function gprNumber(reg: Register): number {
 
 /** What operand synthesis needs to know about the case so far. */
 export interface OperandContext {
+  /** The case's random numbers. */
   rng: Rng;
   /** Bit per register the sequence never writes. */
   pinned: number;
@@ -73,7 +74,9 @@ export interface OperandContext {
 
 /** A memory operand and the absolute address it reaches. */
 export interface MemChoice {
+  /** iced-x86's operand (its constructors take ownership). */
   op: MemoryOperand;
+  /** The address it reaches. */
   addr: bigint;
 }
 

@@ -69,6 +69,7 @@ export const INSN_CLASSES: Readonly<Record<string, readonly string[]>> = Object.
 export interface InsnTemplate {
   /** iced-x86's name of the form (`Add_rm8_r8`). */
   readonly name: string;
+  /** iced-x86's code of the form. */
   readonly code: Code;
   /** Lowercase mnemonic (`add`). */
   readonly mnemonic: string;

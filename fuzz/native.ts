@@ -35,6 +35,7 @@ import { shrinkCase } from "./native_shrink.ts";
 
 /** What a campaign runs. */
 export interface NativeCampaignOptions {
+  /** Campaign seed (uint32). */
   seed: number;
   /** Cases to run (ignored when `seconds` is set). */
   runs: number;
@@ -71,8 +72,11 @@ export interface ClassStats {
 
 /** A shrunk mismatch (or unsafe case). */
 export interface Reproducer {
+  /** How the case came out: mismatch or unsafe. */
   verdict: Verdict;
+  /** Campaign seed. */
   seed: number;
+  /** Index of the case before shrinking. */
   index: number;
   /** Classes of its instructions (setup excluded), joined by "+". */
   class: string;
@@ -80,6 +84,7 @@ export interface Reproducer {
   forms: string;
   /** Its readable form. */
   text: string;
+  /** What still differs after shrinking. */
   diffs: Difference[];
   /** Identical reproducers (same forms and differing fields) folded into this one. */
   duplicates: number;
@@ -89,20 +94,31 @@ export interface Reproducer {
 
 /** A campaign's result. */
 export interface CampaignReport {
+  /** Campaign seed. */
   seed: number;
+  /** The host CPU, as brand (vendor family model). */
   host: string;
+  /** Cases run. */
   cases: number;
+  /** Wall time, tenths of a second. */
   seconds: number;
+  /** Matching cases (verdicts of native_check.ts). */
   match: number;
+  /** Mismatching cases. */
   mismatch: number;
+  /** Cases reading something undefined (not compared). */
   undefined: number;
+  /** Cases not run on the host for safety. */
   unsafe: number;
+  /** Cases out of time on either side. */
   timeout: number;
   /** Generated instructions (and cases) removed by fuzz/native_exclude.ts; cases left with no instruction. */
   excluded: { insns: number; cases: number; emptied: number; list: number };
   /** Forms generated (those the host has). */
   forms: number;
+  /** Counts per class of gen_insn_table.ts. */
   byClass: Record<string, ClassStats>;
+  /** Distinct shrunk reproducers, in the order found. */
   reproducers: Reproducer[];
   /** Mismatches not shrunk (past shrinkLimit). */
   unshrunk: number;

@@ -41,12 +41,15 @@ export type Verdict =
 
 /** A judged case. */
 export interface Judged {
+  /** The verdict. */
   verdict: Verdict;
   /** The host's outcome (absent when not run natively). */
   native?: Outcome;
+  /** The simulator's outcome. */
   sim: Outcome;
   /** The differences left after masking (mismatch only). */
   diffs: Difference[];
+  /** The masks used, when the exact comparison failed. */
   masks?: Masks;
   /** Why it is "undefined" or "unsafe". */
   note?: string;
@@ -97,6 +100,7 @@ export function judge(c: NativeCase, native: Outcome, sim: Outcome, options: Jud
 
 /** What {@link checkBatch} needs of the host: results per case, undefined for a case that killed the runner. */
 export interface BatchRunner {
+  /** Results of `cases` in order; undefined for one that killed the runner. */
   run(cases: readonly NativeCase[]): Promise<(NativeResult | undefined)[]>;
 }
 

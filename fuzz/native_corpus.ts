@@ -18,41 +18,63 @@ import { GPR_NAMES, NATIVE_CODE_ADDR, type NativeCase, type NativeRegion } from 
 
 /** A region as JSON: its address, length, and its non-zero runs (offset, hex). */
 export interface SavedRegion {
+  /** Address, 0x-hex. */
   addr: string;
+  /** Length in bytes. */
   len: number;
+  /** Offsets and hex of the non-zero runs; the rest is zero. */
   runs: [number, string][];
 }
 
 /** An outcome as JSON. */
 export interface SavedOutcome {
+  /** How it ended. */
   kind: OutcomeKind;
+  /** Exception vector. */
   vector?: number;
+  /** Exception error code. */
   errorCode?: number;
+  /** #PF address, 0x-hex. */
   faultAddr?: string;
+  /** RIP, 0x-hex. */
   rip: string;
+  /** GPRs by name, 0x-hex. */
   regs: Record<string, string>;
+  /** RFLAGS, 0x-hex. */
   rflags: string;
+  /** The regions, in case order. */
   mem: SavedRegion[];
+  /** What an "other" or "timeout" outcome was. */
   note?: string;
 }
 
 /** One corpus entry. */
 export interface SavedCase {
+  /** File name without .json. */
   name: string;
+  /** Campaign seed it came from. */
   seed: number;
+  /** Case index it came from (before shrinking). */
   index: number;
   /** Instruction class(es) of the reproducer. */
   class: string;
   /** The host it was recorded on (brand, vendor, family/model). */
   host: string;
+  /** CPUID vendor of that host, for the vendor table. */
   vendor: string;
   /** A known simulator bug this case shows; replays expect the mismatch. */
   known?: string;
+  /** The code, hex bytes. */
   code: string;
+  /** The code, one instruction a line. */
   disasm: string[];
+  /** Start GPRs by name. */
   regs: Record<string, string>;
+  /** Start RFLAGS. */
   rflags: string;
+  /** Start memory; the last region is the stack. */
   mem: SavedRegion[];
+  /** The host's outcome: the expectation. */
   expected: SavedOutcome;
   /** What differed when it was saved. */
   diffs: Difference[];
@@ -137,13 +159,21 @@ export function loadOutcome(s: SavedOutcome): Outcome {
 
 /** What {@link saveCase} records besides the case and the host's outcome. */
 export interface SaveInfo {
+  /** File name without .json. */
   name: string;
+  /** Campaign seed. */
   seed: number;
+  /** Case index. */
   index: number;
+  /** Instruction class(es). */
   class: string;
+  /** The host, as brand (vendor family model). */
   host: string;
+  /** CPUID vendor of the host. */
   vendor: string;
+  /** What differed. */
   diffs: Difference[];
+  /** A known simulator bug the case shows. */
   known?: string;
 }
 
@@ -183,8 +213,11 @@ export function loadCase(s: SavedCase): { case: NativeCase; expected: Outcome } 
 
 /** One disassembled instruction. */
 export interface Line {
+  /** Where it starts. */
   addr: bigint;
+  /** Its bytes. */
   bytes: Uint8Array;
+  /** iced-x86's Intel syntax. */
   text: string;
 }
 

@@ -52,6 +52,7 @@ const _ZF = 0x40;
 
 /** Masks for a case, or why it cannot be compared. */
 export interface CaseMasks {
+  /** What to mask (valid also when tainted, for reports). */
   masks: Masks;
   /** Set when the sequence reads something undefined (or leaves undefined bytes in memory). */
   tainted?: string;

@@ -21,6 +21,7 @@ import type { InsnTemplate } from "./gen_insn_table.ts";
 export interface Exclusion {
   /** A class, a lowercase mnemonic, or an iced-x86 form name. */
   match: string;
+  /** Why: a missing instruction or a known bug, in a line. */
   why: string;
 }
 

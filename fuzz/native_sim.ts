@@ -57,14 +57,19 @@ export interface SimOptions {
 
 /** The state before one executed instruction, from a single-stepped run. */
 export interface SimStep {
+  /** Address of the instruction. */
   rip: bigint;
+  /** GPRs before it. */
   regs: BigUint64Array;
+  /** RFLAGS before it. */
   rflags: bigint;
 }
 
 /** A single-stepped run: the state before each instruction, the flags after the last, the outcome. */
 export interface SimTrace {
+  /** Executed instructions, in order. */
   steps: SimStep[];
+  /** How the run ended. */
   outcome: Outcome;
 }
 

@@ -87,8 +87,11 @@ export interface Difference {
 
 /** A signal and the vectors the kernel delivers it for. */
 export interface SignalVectors {
+  /** Linux signal number. */
   signal: number;
+  /** Exception vectors it stands for. */
   vectors: readonly number[];
+  /** Those exceptions, in words. */
   what: string;
 }
 
@@ -150,14 +153,19 @@ export function nativeOutcome(r: NativeResult): Outcome {
 
 /** The flags one executed instruction reads, defines, and leaves undefined (disjoint from `written`). */
 export interface FlagEffect {
+  /** Flags it reads. */
   read: number;
+  /** Flags it gives a defined value. */
   written: number;
+  /** Flags it leaves undefined. */
   undefined: number;
 }
 
 /** Undefined flags after a sequence, and the first step that read one (-1 if none). */
 export interface FoldedFlags {
+  /** Flags undefined at the end. */
   flags: number;
+  /** Index of the first step that read an undefined flag, -1 if none. */
   tainted: number;
 }
 
