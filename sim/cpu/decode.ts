@@ -251,6 +251,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     else if (rep !== 0 && map >= 2) e = 0; // 0F 38/3A: an F2/F3 with no row of its own is none
     else e = PREFIXES[n + (i.pfx & P_OSIZE ? 1 : 0)];
   }
+  // 90 is NOP only without REX.B: 41 90 exchanges r8 with rAX (F3 41 90 stays PAUSE).
+  if (i.opc === 0x90 && i.rex & 1 && lastRep !== P_REP) e = OPMAP[0x91];
   let modrm = -1;
   if (e & GROUP) {
     i.posModrm = _pos - _start;

@@ -526,4 +526,6 @@ export const OPDEFS: readonly OpDef[] = [
   _row("iret", "CF", "", "iret", { attr: END | Attr.WIDE, fw: OSZAPC }),
   ..._arith(),
   ..._generalPrefixed(),
+  // Paging (exec_tlb.ts): devvmx sets no INVLPG exiting, so it executes.
+  _row("invlpg", "0F 01 /7m", "M", "invlpg"),
 ];

@@ -23,6 +23,7 @@ import { SHIFT_HANDLERS } from "./exec_shift.ts";
 import { STACK_HANDLERS } from "./exec_stack.ts";
 import { STRING_HANDLERS } from "./exec_string.ts";
 import { SYSTEM_HANDLERS } from "./exec_system.ts";
+import { TLB_HANDLERS } from "./exec_tlb.ts";
 import type { Handler } from "./insn.ts";
 
 const _ALL: Record<string, Handler> = {
@@ -41,6 +42,7 @@ const _ALL: Record<string, Handler> = {
   ...MISC_HANDLERS,
   ...SYSTEM_HANDLERS,
   ...IO_HANDLERS,
+  ...TLB_HANDLERS,
 };
 
 /** Handler by handler-name index, undefined where not implemented. */

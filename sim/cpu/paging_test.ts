@@ -129,7 +129,6 @@ Deno.test("#PF: execute-disable with EFER.NXE, reserved bits, SMEP, SMAP", () =>
   assertEquals(_exit(ac.cpu).slice(0, 1), [12]);
 });
 
-
 Deno.test("large pages: 2 MiB and 1 GiB, their reserved bits; the upper canonical half", () => {
   // PDPT[1] -> PD at 0x14000 whose PDE 0 maps 2 MiB at 0; PDPT[2] maps 1 GiB at 0.
   const code = "8b 03 f4"; // mov eax, [rbx]; hlt
@@ -286,4 +285,22 @@ Deno.test("PAE paging set up by the guest: MOV CR loads the PDPTEs, #GP for rese
   ept.map.attr[0x10] = 0;
   assertEquals(_exit(ept.cpu).slice(0, 4), [48, 0, 0, 0x1]);
   assertEquals(num(ept.cpu, Field.GUEST_PHYSICAL), 0x10000);
+});
+
+Deno.test("the TLB keeps a translation until INVLPG; INVLPG needs CPL 0", () => {
+  // mov eax, [0x5000]; mov dword [rbx], 0x6007 (page 5's PTE now maps page 6); mov eax, [0x5000];
+  // invlpg [0x5000]; mov ecx, [0x5000]; hlt
+  const { cpu, map } = _long(
+    "8b 04 25 00 50 00 00 c7 03 07 60 00 00 8b 04 25 00 50 00 00 0f 01 3c 25 00 50 00 00 " +
+      "8b 0c 25 00 50 00 00 f4",
+  );
+  map.ram.bytes[0x5000] = 0x11;
+  map.ram.bytes[0x6000] = 0x22;
+  cpu.setField(Field.RBX, BigInt(_PT + 40));
+  assertEquals(_exit(cpu).slice(0, 1), [12]);
+  assertEquals([num(cpu, Field.RAX), num(cpu, Field.RCX)], [0x11, 0x22]);
+  const user = _long("0f 01 38");
+  user.cpu.setField(Field.CS_AR, 0xa0fbn);
+  user.cpu.setField(Field.SS_AR, 0xc0f3n);
+  assertEquals(_exit(user.cpu), [0, 0x80000b0d, 0, 0, 0, 0x1000]);
 });
