@@ -39,7 +39,12 @@ import { type CpuState, raise, SS } from "./state.ts";
 
 export { HI };
 
-const _2_32 = 4294967296;
+const _2_32 = 4294967296, _INV_2_32 = 1 / _2_32;
+
+// What a sum in (-2^32, 2^33) carries into the high half: -1, 0 or 1.
+function _carry(s: number): number {
+  return s < 0 ? -1 : s >= _2_32 ? 1 : 0;
+}
 
 /** Value mask of a width in bytes (1, 2, 4). */
 export function maskOf(w: number): number {
@@ -88,7 +93,8 @@ function _ea64(c: CpuState, i: Insn): number {
     HI[0] = 0;
     return lo >>> 0;
   }
-  HI[0] = (hi + Math.floor(lo / _2_32)) | 0;
+  // Every part of `lo` is non-negative, so truncation is floor (a multiply, no division).
+  HI[0] = (hi + ((lo * _INV_2_32) | 0)) | 0;
   return lo >>> 0;
 }
 
@@ -163,7 +169,7 @@ export function writeM64(c: CpuState, i: Insn, lo: number, hi: number): void {
 let _spHi = 0;
 function _rsp(c: CpuState, n: number): number {
   const s = (c.r32[8] >>> 0) + n;
-  _spHi = (c.r32[9] + Math.floor(s / _2_32)) | 0;
+  _spHi = (c.r32[9] + _carry(s)) | 0;
   return s >>> 0;
 }
 
@@ -227,7 +233,7 @@ export function pop64(c: CpuState): number {
 /** Low half (int32) of the RIP after `i` plus `d` (int32); the high half in HI[0]. */
 export function nextRip64(c: CpuState, i: Insn, d: number): number {
   const s = (c.ip >>> 0) + i.len + d;
-  HI[0] = (c.ipHi + Math.floor(s / _2_32)) | 0;
+  HI[0] = (c.ipHi + _carry(s)) | 0;
   return s | 0;
 }
 

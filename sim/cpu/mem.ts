@@ -69,6 +69,8 @@ function _segFault(c: CpuState, seg: number): never {
  */
 export function lin64(c: CpuState, seg: number, lo: number, hi: number, size: number): number {
   lo = lo >>> 0;
+  // The common case: below 4 GiB, no base.
+  if (hi === 0 && seg < FS && lo <= _2_32 - size) return lo;
   if (seg >= FS) {
     const s = lo + (c.segBase[seg] >>> 0);
     hi = (hi + c.segBaseHi[seg] + (s >= _2_32 ? 1 : 0)) | 0;
