@@ -177,3 +177,59 @@ Deno.test("a guest enters IA-32e mode itself: CR3, CR4.PAE, EFER.LME by WRMSR, C
   assertEquals([cpu.mode, cpu.paging, num(cpu, Field.RIP)], [32, true, 0x1029]);
   assertEquals(entryLo(map, 0x13008) & 0x20, 0x20);
 });
+
+Deno.test("real-address mode runs 16-bit code: segment bases, 16-bit stack, IP wraps at 64 KiB", () => {
+  // At CS:IP 0x100:0: mov ax, 0x1234; mov [0x10], ax; mov bx, [0x10]; push ax; hlt
+  const { cpu, map } = cpuWith("b8 34 12 a3 10 00 8b 1e 10 00 50 f4", 0x1000, { pages: 32 });
+  cpu.setField(Field.CR0, 0x30n);
+  cpu.setField(Field.CS_SEL, 0x100n);
+  cpu.setField(Field.CS_BASE, 0x1000n);
+  cpu.setField(Field.CS_LIMIT, 0xffffn);
+  cpu.setField(Field.CS_AR, 0x9bn);
+  cpu.setField(Field.SS_AR, 0x93n);
+  cpu.setField(Field.DS_BASE, 0x2000n);
+  cpu.setField(Field.RIP, 0n);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals([Field.EXIT_REASON, Field.RIP, Field.RBX, Field.RSP].map((f) => num(cpu, f)), [
+    12,
+    0xb,
+    0x1234,
+    0x7ffe,
+  ]);
+  assertEquals([map.ram.bytes[0x2010], map.ram.bytes[0x2011], map.ram.bytes[0x7ffe]], [
+    0x34,
+    0x12,
+    0x34,
+  ]);
+  assertEquals([cpu.mode, cpu.ipMask, cpu.spMask], [16, 0xffff, 0xffff]);
+  // A NOP at IP 0xffff: the next instruction is at IP 0.
+  map.ram.bytes[0x10fff] = 0x90;
+  map.ram.bytes[0x1000] = 0xf4;
+  map.ram.noteWrite(0x1000, 1);
+  cpu.setField(Field.RIP, 0xffffn);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.EXIT_REASON), num(cpu, Field.RIP)], [12, 0]);
+});
+
+Deno.test("16-bit protected mode: 16-bit defaults, 66h and 67h overrides, limit checks", () => {
+  // mov eax, 0x12345678; mov [bx], ax; mov [ebx+2], ax (67h); hlt
+  const { cpu, map } = cpuWith("66 b8 78 56 34 12 89 07 67 89 43 02 f4");
+  cpu.setField(Field.CS_AR, 0x9bn);
+  cpu.setField(Field.CS_LIMIT, 0xffffn);
+  cpu.setField(Field.DS_BASE, 0x3000n);
+  cpu.setField(Field.RBX, 0x10n);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals([num(cpu, Field.EXIT_REASON), num(cpu, Field.RAX), num(cpu, Field.RIP)], [
+    12,
+    0x12345678,
+    0x100c,
+  ]);
+  assertEquals(Array.from(map.ram.bytes.slice(0x3010, 0x3014)), [0x78, 0x56, 0x78, 0x56]);
+  // A word at DS:0xffff crosses the limit: #GP(0).
+  const g = cpuWith("a1 ff ff f4").cpu;
+  g.setField(Field.CS_AR, 0x9bn);
+  g.setField(Field.DS_LIMIT, 0xffffn);
+  g.setField(Field.EXCEPTION_BITMAP, 1n << 13n);
+  assertEquals(g.run(10), RunStatus.EXIT);
+  assertEquals([num(g, Field.EXIT_INTR_INFO), num(g, Field.RIP)], [0x80000b0d, 0x1000]);
+});
