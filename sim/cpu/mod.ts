@@ -44,7 +44,8 @@
  * information; SDM vol. 3 §27.2):
  * - 0 exception in EXCEPTION_BITMAP: EXIT_INTR_INFO = vector | type << 8 |
  *   0x800 if an error code (EXIT_INTR_CODE) | 0x80000000; qualification 0
- *   except #DB from single-step: 0x4000 (BS); length only for software
+ *   except #DB from single-step: 0x4000 (BS) and #PF: the faulting linear
+ *   address (CR2 is then not loaded); length only for software
  *   exceptions; IDT_VECTORING_* when it happened while delivering another
  *   event.
  * - 2 triple fault: 0; 0; 0.
@@ -66,7 +67,8 @@
  *   segment << 15 (and GUEST_LINEAR = the memory operand's address).
  * - 37 monitor trap flag: 0; 0; 0.
  * - 48 EPT violation: access (1 read, 2 write, 3 read-modify-write, 4 fetch)
- *   | the page's R/W/X << 3 | 0x80 (linear address valid) | 0x100
+ *   | the page's R/W/X << 3 | 0x80 (linear address valid; not for the
+ *   PDPTE loads of MOV to CR with PAE paging) | 0x100
  *   (the access was to the translation of a linear address; 0 for an
  *   access to a paging structure); bits 9-11 stay 0, the modeled Skylake
  *   lacks advanced VM-exit information for EPT violations; 0; 0;
