@@ -320,3 +320,27 @@ Deno.test("16-bit gates push a 16-bit frame", () => {
   const dv = new DataView(map.ram.bytes.buffer);
   assertEquals([0, 2, 4].map((k) => dv.getUint16(0x8000 - 6 + k, true)), [0x1000, 8, 0x202]);
 });
+
+Deno.test("IA-32e mode: #PF whose gate is not present becomes #DF through a 64-bit gate, then a triple fault", () => {
+  const df = _lm("8b 04 25 00 50 00 00", [[14, 0x3000n, 0x0e], [8, 0x3000n, 0x8e]]);
+  setEntry(df.map, _ROOT + 0x3000 + 5 * 8, 0);
+  assertEquals(df.cpu.run(10), RunStatus.EXIT);
+  assertEquals([Field.EXIT_REASON, Field.RIP, Field.RSP, Field.CR2].map((f) => num(df.cpu, f)), [
+    12,
+    0x3000,
+    0x7fd0,
+    0x5000,
+  ]);
+  assertEquals(_stack64(df.cpu, df.map, 6), [0n, 0x1000n, 8n, 0x202n, 0x8008n, 0n]);
+  const tf = _lm("8b 04 25 00 50 00 00", [[14, 0x3000n, 0x0e], [8, 0x3000n, 0x0e]]);
+  setEntry(tf.map, _ROOT + 0x3000 + 5 * 8, 0);
+  assertEquals(tf.cpu.run(10), RunStatus.EXIT);
+  assertEquals(
+    [Field.EXIT_REASON, Field.IDT_VECTORING_INFO, Field.RIP].map((f) => num(tf.cpu, f)),
+    [
+      2,
+      0,
+      0x1000,
+    ],
+  );
+});
