@@ -213,8 +213,10 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     else if (b === 0xf0) i.pfx |= P_LOCK;
     else if (b === 0xf3) i.pfx |= lastRep = P_REP;
     else if (b === 0xf2) i.pfx |= lastRep = P_REPNE;
-    else if (b === 0x26 || b === 0x2e || b === 0x36 || b === 0x3e) i.segPfx = (b >> 3) & 3;
-    else if (b === 0x64 || b === 0x65) i.segPfx = b - 0x60;
+    else if (b === 0x26 || b === 0x2e || b === 0x36 || b === 0x3e) {
+      // In 64-bit mode these are null prefixes: no override, and an earlier FS or GS stays.
+      if (mode !== 64) i.segPfx = (b >> 3) & 3;
+    } else if (b === 0x64 || b === 0x65) i.segPfx = b - 0x60;
     else if (mode === 64 && (b & 0xf0) === 0x40) {
       i.rex = b;
       i.nPfx++;
