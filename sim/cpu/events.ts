@@ -123,10 +123,7 @@ export function deliverEvent(c: CpuState, e: EventSpec, injected: boolean): void
       }
     }
     try {
-      if (pf) {
-        const lin = faultAddress(c);
-        c.setWide(Field.CR2, lin >>> 0, unfoldHi(lin));
-      }
+      if (pf) _loadCr2(c);
       _frame(c, cur);
       c.intrBlock = 0;
       return;
@@ -172,11 +169,18 @@ export function deliverEvent(c: CpuState, e: EventSpec, injected: boolean): void
           qual: 0,
           ilen: 0,
         };
+        // A page fault that becomes #DF still loaded CR2.
+        if (pf) _loadCr2(c);
         pf = false;
       } else cur = second;
       bitmapApplies = true;
     }
   }
+}
+
+function _loadCr2(c: CpuState): void {
+  const lin = faultAddress(c);
+  c.setWide(Field.CR2, lin >>> 0, unfoldHi(lin));
 }
 
 /** Push the frame and enter the handler of `e`; faults raise (STOP_EXC). */

@@ -344,3 +344,17 @@ Deno.test("IA-32e mode: #PF whose gate is not present becomes #DF through a 64-b
     ],
   );
 });
+
+Deno.test("a page fault while delivering a page fault makes #DF; CR2 holds the second address", () => {
+  // The stack page is not present either: pushing the #PF frame faults at 0x8ff8.
+  const { cpu, map } = _lm("8b 04 25 00 50 00 00", [[14, 0x3000n, 0x8e]]);
+  setEntry(map, _ROOT + 0x3000 + 5 * 8, 0);
+  setEntry(map, _ROOT + 0x3000 + 8 * 8, 0);
+  cpu.setField(Field.RSP, 0x9008n);
+  cpu.setField(Field.EXCEPTION_BITMAP, 1n << 8n);
+  assertEquals(cpu.run(10), RunStatus.EXIT);
+  assertEquals(
+    [Field.EXIT_INTR_INFO, Field.EXIT_INTR_CODE, Field.CR2, Field.RSP].map((f) => num(cpu, f)),
+    [0x80000b08, 0, 0x8ff8, 0x9008],
+  );
+});
