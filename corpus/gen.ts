@@ -92,7 +92,7 @@ function _runScript(path: string, start: (argv: string[]) => Recorder): void {
     kernel: () => {
       throw new Error("corpus scripts are always recorded");
     },
-    host: new HostFiles({ dir: ROOT }),
+    host: new HostFiles({ dir: ROOT, gitModes: true }),
     now: () => 0,
     readScript: (p) => Deno.readTextFileSync(`${ROOT}/${p}`),
     record: () => {

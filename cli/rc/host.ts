@@ -60,12 +60,19 @@ export class HostFiles implements Syscalls {
   /** The user files appear to belong to. */
   readonly user: string;
   readonly #dir: string;
+  readonly #gitModes: boolean;
   readonly #fds = new Map<number, _Fd>();
 
-  /** Host files seen by `user`, relative names taken from directory `dir`. */
-  constructor(options: { user?: string; dir?: string } = {}) {
+  /**
+   * Host files seen by `user`, relative names taken from directory `dir`.
+   * With `gitModes`, permissions read as git records them (0755 with the
+   * owner's execute bit, else 0644), so that what a script does with them,
+   * such as cp's create mode, does not depend on the checkout's umask.
+   */
+  constructor(options: { user?: string; dir?: string; gitModes?: boolean } = {}) {
     this.user = options.user ?? "glenda";
     this.#dir = options.dir ?? ".";
+    this.#gitModes = options.gitModes ?? false;
   }
 
   // The host name of `path`.
@@ -257,13 +264,19 @@ export class HostFiles implements Syscalls {
     return out;
   }
 
+  #perm(st: Deno.FileInfo): number {
+    const perm = (st.mode ?? 0) & 0o777;
+    if (!this.#gitModes) return perm;
+    return st.isDirectory || perm & 0o100 ? 0o755 : 0o644;
+  }
+
   #stat(path: string, st: Deno.FileInfo): Dir {
     const secs = (d: Date | null) => d === null ? 0 : Math.floor(d.getTime() / 1000);
     return {
       type: "M".charCodeAt(0),
       dev: 0,
       qid: { path: st.ino ?? 0, vers: 0, type: st.isDirectory ? QTDIR : QTFILE },
-      mode: ((st.isDirectory ? DMDIR : 0) | (st.mode ?? 0) & 0o777) >>> 0,
+      mode: ((st.isDirectory ? DMDIR : 0) | this.#perm(st)) >>> 0,
       atime: secs(st.atime ?? st.mtime),
       mtime: secs(st.mtime),
       length: st.isDirectory ? 0 : st.size,

@@ -141,3 +141,20 @@ Deno.test(
     assert.throws(() => Deno.statSync(at("t")));
   }),
 );
+
+Deno.test("gitModes: permissions read as git records them, whatever the umask", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeFileSync(`${dir}/plain`, new Uint8Array(1), { mode: 0o664 });
+    Deno.chmodSync(`${dir}/plain`, 0o664);
+    Deno.writeFileSync(`${dir}/tool`, new Uint8Array(1));
+    Deno.chmodSync(`${dir}/tool`, 0o775);
+    const perm = (h: HostFiles, name: string) => h.stat(name).mode & 0o777;
+    const git = new HostFiles({ dir, gitModes: true });
+    assert.deepEqual([perm(git, "plain"), perm(git, "tool")], [0o644, 0o755]);
+    const raw = new HostFiles({ dir });
+    assert.deepEqual([perm(raw, "plain"), perm(raw, "tool")], [0o664, 0o775]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
