@@ -5,7 +5,7 @@ import { decoderCampaign } from "./decoder_campaign.ts";
 import { CAMPAIGNS } from "./main.ts";
 
 Deno.test("the campaign table", () => {
-  assertEquals(Object.keys(CAMPAIGNS), ["decoder"]);
+  assertEquals(Object.keys(CAMPAIGNS), ["decoder", "native"]);
   assertEquals(CAMPAIGNS.decoder, decoderCampaign);
   assertEquals(Object.isFrozen(CAMPAIGNS), true);
 });

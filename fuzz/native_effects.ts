@@ -41,9 +41,15 @@ import {
   vendorFlagMask,
 } from "../oracle/compare.ts";
 import { NATIVE_CODE_ADDR } from "../oracle/mod.ts";
-import { ByteSource, DEC_OK, decode, Insn } from "../sim/cpu/mod.ts";
-import { OPDEFS } from "../sim/cpu/defs.ts";
-import { undefinedFlags, undefinedResult } from "../sim/cpu/undefined_flags.ts";
+import {
+  ByteSource,
+  DEC_OK,
+  decode,
+  Insn,
+  OPDEFS,
+  undefinedFlags,
+  undefinedResult,
+} from "../sim/cpu/mod.ts";
 import { gprNumber } from "./gen_insn_operands.ts";
 import { icedFlags } from "./gen_insn_table.ts";
 import type { SimStep } from "./native_sim.ts";

@@ -108,3 +108,4 @@ export {
 } from "./undefined_flags.ts";
 export { randomSeed, setRandomSeed } from "./exec_misc.ts";
 export { REP_CHUNK } from "./exec_string.ts";
+export { type OpDef, OPDEFS } from "./defs.ts";
