@@ -419,9 +419,11 @@ export class Cpu extends CpuState implements GuestState {
     const tf = this.flags & TF;
     if ((tf | (ctls & PROCB_MONTRAP) | this.intrBlock) === 0 && insns.length <= rem) {
       const jit = b.jit;
-      if (jit !== null) this.retired += jit(this);
-      else {
-        if (++b.runs >= this.#jitAfter) b.jit = compileBlock(insns, this.ipMask);
+      if (jit !== null) {
+        const ran = jit(this, rem); // before reading `retired`: a self-loop adds to it
+        this.retired += ran;
+      } else {
+        if (++b.runs >= this.#jitAfter) b.jit = compileBlock(insns, this.ipMask, b);
         this.#exec(insns, insns.length);
       }
       this.#blk = null;
