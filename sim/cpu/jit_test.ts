@@ -243,5 +243,6 @@ Deno.test("a self-looping compiled block stops on the budget with the exact coun
   // 33 whole passes, then the interpreter's single steps use up the budget exactly.
   assertEquals([cpu.retired, num(cpu, Field.RAX), num(cpu, Field.RIP)], [100, 34, 0x1001]);
   assertEquals(cpu.run(10000), RunStatus.EXIT);
-  assertEquals([cpu.retired, num(cpu, Field.RAX), num(cpu, Field.RCX)], [3001, 1000, 0]);
+  // The HLT exits without retiring.
+  assertEquals([cpu.retired, num(cpu, Field.RAX), num(cpu, Field.RCX)], [3000, 1000, 0]);
 });
