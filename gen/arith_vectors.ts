@@ -11,8 +11,7 @@
  * @module
  */
 
-import { nativeCase, NativeRunner } from "../oracle/mod.ts";
-import { NATIVE_DATA_ADDR } from "../oracle/mod.ts";
+import { GPR_NAMES, NATIVE_DATA_ADDR, nativeCase, NativeRunner } from "../oracle/mod.ts";
 import { DATA_ADDR, formatFields, runOne } from "../sim/cpu/_one.ts";
 import { DEC_OK } from "../sim/cpu/insn.ts";
 import { undefinedFlags, undefinedResult } from "../sim/cpu/undefined_flags.ts";
@@ -416,24 +415,7 @@ async function render(vecs: Vec[], runner: NativeRunner, title: string): Promise
     nativeCase(new Uint8Array(v.code), {
       regs: Object.fromEntries(
         [...v.regs].filter(([r]) => r !== 4).map(([r, x]) => [
-          [
-            "rax",
-            "rcx",
-            "rdx",
-            "rbx",
-            "rsp",
-            "rbp",
-            "rsi",
-            "rdi",
-            "r8",
-            "r9",
-            "r10",
-            "r11",
-            "r12",
-            "r13",
-            "r14",
-            "r15",
-          ][r],
+          GPR_NAMES[r],
           x,
         ]),
       ),

@@ -19,7 +19,13 @@
  */
 
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { NATIVE_DATA_ADDR, nativeCase, type NativeResult, NativeRunner } from "../oracle/mod.ts";
+import {
+  GPR_NAMES,
+  NATIVE_DATA_ADDR,
+  nativeCase,
+  type NativeResult,
+  NativeRunner,
+} from "../oracle/mod.ts";
 import { DATA_ADDR, DATA_SIZE, runOne } from "../sim/cpu/_one.ts";
 import { DEC_OK, formatInsn, undefinedFlags, undefinedResult } from "../sim/cpu/mod.ts";
 
@@ -295,24 +301,7 @@ Deno.test("arithmetic, logic and bit instructions match the host CPU (undefined 
     cases.map((c) =>
       nativeCase(c.code, {
         regs: Object.fromEntries(
-          [
-            "rax",
-            "rcx",
-            "rdx",
-            "rbx",
-            "rsp",
-            "rbp",
-            "rsi",
-            "rdi",
-            "r8",
-            "r9",
-            "r10",
-            "r11",
-            "r12",
-            "r13",
-            "r14",
-            "r15",
-          ]
+          GPR_NAMES
             .map((n, k) => [n, c.regs[k]]).filter(([n]) => n !== "rsp"),
         ),
         rflags: BigInt(c.rflags),
