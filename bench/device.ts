@@ -24,20 +24,29 @@ const _GUEST = [
   0xe6, 0xe9, 0xeb, 0xdf,
 ];
 
-/** Run a fresh kernel's session of `exits` io exits; returns guest instructions run. */
-export function deviceSession(exits: number): number {
-  const p: Syscalls = new Kernel().process();
+/**
+ * What a monitor does before its first `go`: a 64 KiB sticky segment vm.0
+ * holding `guest` at 0x1000, mapped rwx from guest-physical 0, and vCPU 0.
+ * Returns the descriptors of its ctl and wait files.
+ */
+export function bootGuest(p: Syscalls, guest: Uint8Array): { ctl: number; wait: number } {
   p.close(p.create("#g/vm.0", OREAD, DMDIR | 0o777));
   const seg = p.open("#g/vm.0/ctl", OWRITE);
   p.write(seg, _enc.encode("va 0x10000000 0x10000 sticky"));
   p.close(seg);
   const data = p.open("#g/vm.0/data", OWRITE);
-  p.pwrite(data, new Uint8Array(_GUEST), 0x1000);
+  p.pwrite(data, guest, 0x1000);
   p.close(data);
   const ctl = p.open("#X/clone", ORDWR);
   const map = p.open("#X/0/map", OWRITE);
   p.write(map, _enc.encode("rwx wb 0x0 0x10000 vm.0 0\n"));
-  const wait = p.open("#X/0/wait", OREAD);
+  return { ctl, wait: p.open("#X/0/wait", OREAD) };
+}
+
+/** Run a fresh kernel's session of `exits` io exits; returns guest instructions run. */
+export function deviceSession(exits: number): number {
+  const p: Syscalls = new Kernel().process();
+  const { ctl, wait } = bootGuest(p, new Uint8Array(_GUEST));
   for (let i = 0; i < exits; i++) {
     p.write(ctl, _enc.encode("go pc=0x1000;"));
     const ev = new TextDecoder().decode(p.read(wait, 512));

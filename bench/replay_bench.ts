@@ -9,7 +9,8 @@
  * @module
  */
 
-import { DMDIR, Kernel, ORDWR, OREAD, OWRITE, type Syscalls } from "../mod.ts";
+import { Kernel, type Syscalls } from "../mod.ts";
+import { bootGuest } from "./device.ts";
 import {
   MemorySink,
   Recorder,
@@ -28,17 +29,7 @@ const _GUEST = [0xb9, 0x10, 0x27, 0, 0, 0x49, 0x75, 0xfd, 0xe6, 0xe9, 0xeb, 0xf4
 
 /** The monitor: set up a segment and a vCPU, then answer `_EXITS` io exits. */
 function _session(p: Syscalls): void {
-  p.close(p.create("#g/vm.0", OREAD, DMDIR | 0o777));
-  const seg = p.open("#g/vm.0/ctl", OWRITE);
-  p.write(seg, _enc.encode("va 0x10000000 0x10000 sticky"));
-  p.close(seg);
-  const data = p.open("#g/vm.0/data", OWRITE);
-  p.pwrite(data, new Uint8Array(_GUEST), 0x1000);
-  p.close(data);
-  const ctl = p.open("#X/clone", ORDWR);
-  const map = p.open("#X/0/map", OWRITE);
-  p.write(map, _enc.encode("rwx wb 0x0 0x10000 vm.0 0\n"));
-  const wait = p.open("#X/0/wait", OREAD);
+  const { ctl, wait } = bootGuest(p, new Uint8Array(_GUEST));
   p.write(ctl, _enc.encode("go pc=0x1000;"));
   for (let i = 0; i < _EXITS; i++) {
     p.read(wait, 512);
