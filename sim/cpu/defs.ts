@@ -495,7 +495,7 @@ export const OPDEFS: readonly OpDef[] = [
   _row("hlt", "F4", "", "exitInsn", { sub: 12 }),
   _row("cpuid", "0F A2", "", "exitInsn", { sub: 10 }),
   _row("invd", "0F 08", "", "exitInsn", { sub: 13 }),
-  _row("getsec", "0F 37", "", "getsec", { attr: Attr.NP }),
+  _row("getsec/getsec/getsecq", "0F 37", "", "getsec", { attr: Attr.NP }),
   _row("rdtsc", "0F 31", "", "rdtsc", { attr: Attr.ALONE }),
   _row("rdmsr", "0F 32", "", "rdmsr"),
   _row("wrmsr", "0F 30", "", "wrmsr", { attr: END }),
