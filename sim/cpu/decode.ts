@@ -211,8 +211,9 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     if (b === 0x66) i.pfx |= P_OSIZE;
     else if (b === 0x67) i.pfx |= P_ASIZE;
     else if (b === 0xf0) i.pfx |= P_LOCK;
-    else if (b === 0xf3) i.pfx |= lastRep = P_REP;
-    else if (b === 0xf2) i.pfx |= lastRep = P_REPNE;
+    // F2 and F3 both present: the last one counts, for strings and for the mandatory prefix.
+    else if (b === 0xf3) i.pfx = (i.pfx & ~P_REPNE) | (lastRep = P_REP);
+    else if (b === 0xf2) i.pfx = (i.pfx & ~P_REP) | (lastRep = P_REPNE);
     else if (b === 0x26 || b === 0x2e || b === 0x36 || b === 0x3e) {
       // In 64-bit mode these are null prefixes: no override, and an earlier FS or GS stays.
       if (mode !== 64) i.segPfx = (b >> 3) & 3;
@@ -322,7 +323,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
           : op === Opk.Edq
           ? _dq(mode, rex)
           : op === Opk.Ed
-          ? 4
+          ? (osz === 2 ? 2 : 4)
           : osz;
         if (mod === 3) {
           const memOnly = op === Opk.M || op === Opk.Mq || op === Opk.Mp || op === Opk.Ma ||

@@ -57,12 +57,16 @@ function _mem(i: Insn, ip: number, size: number): string {
   }
   let text = parts.join("+");
   if (i.ripRel) {
-    text = hexNum(BigInt.asUintN(64, BigInt(ip + i.len) + BigInt(i.disp)));
+    // With 67h the RIP-relative address is EIP-relative: it wraps at 32 bits.
+    text = hexNum(BigInt.asUintN(asz === 8 ? 64 : 32, BigInt(ip + i.len) + BigInt(i.disp | 0)));
   } else if (!hasBase && !hasIndex) {
+    // A 64-bit moffs has all 64 bits; a ModRM disp32 alone is sign-extended to 64.
     text = hexNum(
-      asz === 8
-        ? BigInt.asUintN(64, (BigInt(i.immHi) << 32n) | BigInt(i.disp >>> 0))
-        : _unsigned(i.disp, asz),
+      asz !== 8
+        ? _unsigned(i.disp, asz)
+        : i.modrm >= 0
+        ? BigInt.asUintN(64, BigInt(i.disp | 0))
+        : BigInt.asUintN(64, (BigInt(i.immHi) << 32n) | BigInt(i.disp >>> 0)),
     );
   } else if (i.disp !== 0) {
     const d = asz === 2 ? (i.disp << 16) >> 16 : i.disp;
@@ -127,7 +131,7 @@ export function formatInsn(i: Insn, ip = 0): string {
           : op === Opk.Edq
           ? dq
           : op === Opk.Ed
-          ? 4
+          ? (osz === 2 ? 2 : 4)
           : op === Opk.Mp
           ? osz + 2
           : op === Opk.Ma

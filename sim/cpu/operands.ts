@@ -101,7 +101,7 @@ export enum Opk {
   Mb,
   /** Memory of operand size (MOVBE). */
   Mv,
-  /** ModRM r/m, 32 bits (MOVSXD's source). */
+  /** ModRM r/m, 32 bits, or 16 with a 16-bit operand size (MOVSXD's source). */
   Ed,
   /** A second immediate byte, in `imm2` (ENTER's nesting level). */
   Ib2,
