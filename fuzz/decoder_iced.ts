@@ -32,6 +32,7 @@ import {
   FormatterSyntax,
   Instruction,
   MemorySizeOptions,
+  Mnemonic,
   OpKind,
   Register,
 } from "iced-x86";
@@ -54,6 +55,7 @@ const _NOT_INTEL: ReadonlySet<number> = new Set(
         /_ONLY$|^(D3NOW|CYRIX|PADLOCK|CENTAUR|SEV|SKINIT|AVX512|AMX_|AVX_)/.test(name) ||
         [
           "AESKLE",
+          "CET_SS",
           "CLWB",
           "CMPCCXADD",
           "ENQCMD",
@@ -185,7 +187,12 @@ export class IcedDecoder {
 
   /** The first feature of the decoded instruction no Intel CPU has. */
   #alien(): CpuidFeature | undefined {
-    return Array.from(this.#insn.cpuidFeatures()).find((f) => _NOT_INTEL.has(f));
+    const i = this.#insn;
+    // RDSSP is in the reserved-NOP space (F3 0F 1E /1): a NOP on a CPU without CET.
+    const nop = i.mnemonic === Mnemonic.Rdsspd || i.mnemonic === Mnemonic.Rdsspq;
+    return Array.from(i.cpuidFeatures()).find((f) =>
+      _NOT_INTEL.has(f) && !(nop && f === CpuidFeature.CET_SS)
+    );
   }
 
   #tooLong(mode: number, bytes: Uint8Array): boolean {

@@ -33,7 +33,7 @@ import {
 } from "./insn.ts";
 import { Attr, Opk } from "./operands.ts";
 import { DS, SS, ZERO_LANE } from "./state.ts";
-import { isVex, vexPrefix, vexRowOk, vexSlot } from "./vex.ts";
+import { isVex, vexNoPp, vexPrefix, vexRowOk, vexSlot } from "./vex.ts";
 
 /** Where instruction bytes come from: `byteAt` returns 0-255, or -1 when the byte cannot be fetched. */
 export interface CodeSource {
@@ -245,8 +245,10 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   }
   i.opc = map * 256 + b;
   let e = OPMAP[i.opc];
-  if (e & PREFIX && map >= 4) e = vexSlot(e);
-  else if (e & PREFIX) {
+  if (map >= 4) {
+    if (e & PREFIX) e = vexSlot(e);
+    else if (e !== 0 && !vexNoPp()) return _finish(i, DEC_INVALID);
+  } else if (e & PREFIX) {
     // F3/F2 select their slot when the node defines one; else 66 selects its slot.
     const n = (e & 0xfff) * 4;
     const rep = lastRep === P_REP ? 2 : lastRep === P_REPNE ? 3 : 0;
@@ -254,8 +256,9 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     else if (rep !== 0 && map >= 2) e = 0; // 0F 38/3A: an F2/F3 with no row of its own is none
     else e = PREFIXES[n + (i.pfx & P_OSIZE ? 1 : 0)];
   }
-  // 90 is NOP only without REX.B: 41 90 exchanges r8 with rAX (F3 41 90 stays PAUSE).
-  if (i.opc === 0x90 && i.rex & 1 && lastRep !== P_REP) e = OPMAP[0x91];
+  // 90 is NOP only without REX.B or REX.W: 41 90 exchanges r8 with rAX, 48 90 is XCHG RAX,RAX
+  // as iced-x86 names it (F3 41 90 stays PAUSE).
+  if (i.opc === 0x90 && i.rex & 9 && lastRep !== P_REP) e = OPMAP[0x91];
   let modrm = -1;
   if (e & GROUP) {
     i.posModrm = _pos - _start;

@@ -71,6 +71,14 @@ export function vexSlot(e: number): number {
 }
 
 /**
+ * Whether the last VEX prefix implies no 66/F3/F2 (pp = 00b): an opcode
+ * defined only without one (ANDN, the BLSR group) is #UD with any other pp.
+ */
+export function vexNoPp(): boolean {
+  return _pp === 0;
+}
+
+/**
  * Whether `row`, found for the last VEX prefix, accepts its L and vvvv (else
  * #UD): L must be 0, and an unused vvvv must be 1111b, all four bits (the
  * top one counts here even where it does not name a register).
