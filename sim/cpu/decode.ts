@@ -326,7 +326,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
           : op === Opk.Edq
           ? _dq(mode, rex)
           : op === Opk.Ed
-          ? (osz === 2 ? 2 : 4)
+          ? 4 // a 32-bit lane even for 66 MOVSXD, whose handler takes its low word
           : osz;
         if (mod === 3) {
           const memOnly = op === Opk.M || op === Opk.Mq || op === Opk.Mp || op === Opk.Ma ||
