@@ -51,8 +51,14 @@ Deno.test("IcedDecoder: decoded fields fix the formatter's 64-bit numbers", () =
 
 Deno.test("IcedDecoder: instructions no Intel CPU has are invalid", () => {
   _with((iced) => {
-    assertEquals(show(iced, 32, "66 0f 78 c0 00 00"), "invalid 6 invalid (SSE4A: not on the modeled CPU)");
-    assertEquals(show(iced, 64, "0f 0f c0 b4"), "invalid 4 invalid (D3NOW: not on the modeled CPU)");
+    assertEquals(
+      show(iced, 32, "66 0f 78 c0 00 00"),
+      "invalid 6 invalid (SSE4A: not on the modeled CPU)",
+    );
+    assertEquals(
+      show(iced, 64, "0f 0f c0 b4"),
+      "invalid 4 invalid (D3NOW: not on the modeled CPU)",
+    );
     assertEquals(show(iced, 64, "0f 01 d8"), "invalid 3 invalid (SVM: not on the modeled CPU)");
     assertEquals(show(iced, 64, "0f 01 c1"), "ok 3 vmcall");
   });
