@@ -3,10 +3,11 @@
  * instruction definitions in sim/cpu/defs.ts. Run `deno run -A gen/optab.ts`
  * after changing defs.ts; a test fails while the committed file is stale.
  *
- * Layout (all Uint16 unless said): OPMAP[map*256+opcode] is 0 (unknown),
- * row+1, GROUP|node (ModRM-selected: 8 memory slots by reg, then 64
- * register slots by reg*8+rm) or PREFIX|node (4 slots: none, 66, F3, F2,
- * each 0 or row+1). Per row: mnemonic index, three operand kinds (Uint8),
+ * Layout (all Uint16): OPMAP[map*256+opcode] is 0 (unknown), row+1,
+ * GROUP|node (ModRM-selected: 8 memory slots by reg, then 64 register slots
+ * by reg*8+rm) or PREFIX|node (4 slots: none, 66, F3, F2; in the VEX maps
+ * 16 slots in VEX_NODES by pp, W and L), each 0, row+1 or a GROUP node.
+ * Per row: mnemonic index, four operands (kind | size << 8),
  * attributes, sub-operation, eight handler-name indices (by operand width
  * 8/16/32/64, then register or memory form of the E operand), flags
  * written and flags undefined.
@@ -15,7 +16,7 @@
  */
 
 import { type OpDef, OPDEFS } from "../sim/cpu/defs.ts";
-import { Attr, Opk } from "../sim/cpu/operands.ts";
+import { Attr, Opk, Osz } from "../sim/cpu/operands.ts";
 
 /** OPMAP entry flag: a ModRM-selected group node. */
 export const GROUP = 0x8000;
@@ -68,10 +69,28 @@ const _WIDE_OPS = new Set([
   "Bdq",
 ]);
 
-function _opk(tok: string): number {
-  const k = tok === "1" ? Opk.ONE : (Opk as unknown as Record<string, number>)[tok];
-  if (k === undefined) throw new Error(`unknown operand kind "${tok}"`);
-  return k;
+// Vector, MMX, x87-memory and sized-memory operands: a kind letter, then an Osz size name.
+const _SIZED = /^(V|W|U|H|L|P|Q|N|M|R)(b|w|d|q|f|t|dq|qq|x|xh|xq|xo)$/;
+const _SIZED_KIND: Readonly<Record<string, Opk>> = {
+  V: Opk.V,
+  W: Opk.W,
+  U: Opk.U,
+  H: Opk.H,
+  L: Opk.L,
+  P: Opk.P,
+  Q: Opk.Q,
+  N: Opk.N,
+  M: Opk.Ms,
+  R: Opk.R,
+};
+
+/** A ROW_OPS entry: the operand kind in the low byte, an Osz size in the high byte. */
+export function operandCode(tok: string): number {
+  const plain = tok === "1" ? Opk.ONE : (Opk as unknown as Record<string, number>)[tok];
+  if (plain !== undefined && !/^[VWUHLPQNR]$/.test(tok)) return plain;
+  const m = _SIZED.exec(tok);
+  if (m === null) throw new Error(`unknown operand kind "${tok}"`);
+  return _SIZED_KIND[m[1]] | ((Osz as unknown as Record<string, number>)[m[2]] << 8);
 }
 
 /** A parsed `enc` string. */
@@ -82,25 +101,44 @@ export interface ParsedEnc {
   ops: number[];
   /** Mandatory prefix (VEX.pp for VEX rows): 0 none, 1: 66, 2: F3, 3: F2. */
   pfx: number;
-  /** ModRM kind. */
+  /** ModRM kind: none, any reg (`/r`), one reg digit (`/N`), or one exact register-form byte. */
   modrm: "none" | "r" | "digit" | "exact";
   /** reg digit, or the exact ModRM byte. */
   digit: number;
-  /** `/Nm`: the row takes only the memory forms (mod != 3) of its digit. */
+  /** `/Nm`, `/rm`: the row takes only the memory forms (mod != 3). */
   memOnly: boolean;
+  /** `/Nr`, `/rr`: the row takes only the register forms (mod = 3). */
+  regOnly: boolean;
+  /** VEX rows: the VEX.L values the row is defined for. */
+  vexL: number[];
+  /** VEX rows: the VEX.W values the row is defined for. */
+  vexW: number[];
 }
+
+const _VEX_L: Readonly<Record<string, number[]>> = {
+  LZ: [0],
+  L0: [0],
+  "128": [0],
+  L1: [1],
+  "256": [1],
+  LIG: [0, 1],
+  Lx: [0, 1],
+};
 
 /** Parse a row's encoding (see defs.ts for the grammar). */
 export function parseEnc(d: OpDef): ParsedEnc {
   const t = d.enc.split(" ");
   let pfx = 0;
   let map = 0;
+  let vexL: number[] = [], vexW: number[] = [];
   if (t[0].startsWith("VEX.")) {
-    // VEX.LZ[.66|.F3|.F2].0F|0F38|0F3A: L must be 0, W sizes Gdq/Edq/Bdq operands.
-    const v = /^VEX\.LZ(?:\.(66|F3|F2))?\.(0F|0F38|0F3A)$/.exec(t.shift()!);
+    const v = /^VEX\.(LZ|L0|128|L1|256|LIG|Lx)(?:\.(66|F3|F2))?\.(0F|0F38|0F3A)(?:\.(W0|W1|WIG))?$/
+      .exec(t.shift()!);
     if (v === null) throw new Error(`bad encoding "${d.enc}"`);
-    pfx = v[1] === undefined ? 0 : ["66", "F3", "F2"].indexOf(v[1]) + 1;
-    map = 4 + ["0F", "0F38", "0F3A"].indexOf(v[2]);
+    vexL = _VEX_L[v[1]];
+    vexW = v[4] === "W0" ? [0] : v[4] === "W1" ? [1] : [0, 1];
+    pfx = v[2] === undefined ? 0 : ["66", "F3", "F2"].indexOf(v[2]) + 1;
+    map = 4 + ["0F", "0F38", "0F3A"].indexOf(v[3]);
   } else {
     const p = ["66", "F3", "F2"].indexOf(t[0]);
     if (p >= 0 && t.length > 1) {
@@ -125,21 +163,21 @@ export function parseEnc(d: OpDef): ParsedEnc {
   else ops = [base];
   let modrm: ParsedEnc["modrm"] = "none";
   let digit = 0;
-  let memOnly = false;
+  let memOnly = false, regOnly = false;
   if (t.length > 0) {
     const m = t.shift()!;
-    if (m === "/r") modrm = "r";
-    else if (/^\/[0-7]m?$/.test(m)) {
-      modrm = "digit";
-      digit = Number(m[1]);
-      memOnly = m.length === 3;
+    if (/^\/[0-7r][mr]?$/.test(m)) {
+      modrm = m[1] === "r" ? "r" : "digit";
+      digit = m[1] === "r" ? 0 : Number(m[1]);
+      memOnly = m[2] === "m";
+      regOnly = m[2] === "r";
     } else {
       modrm = "exact";
       digit = parseInt(m, 16);
     }
   }
   if (t.length > 0) throw new Error(`bad encoding "${d.enc}"`);
-  return { map, ops, pfx, modrm, digit, memOnly };
+  return { map, ops, pfx, modrm, digit, memOnly, regOnly, vexL, vexW };
 }
 
 function _hexU16(a: number[]): string {
@@ -159,6 +197,7 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
   const opmap = new Array<number>(MAPS * 256).fill(0);
   const groups: number[] = [];
   const pfxNodes: number[] = [];
+  const vexNodes: number[] = [];
   const rowMnem: number[] = [],
     rowOps: number[] = [],
     rowAttr: number[] = [],
@@ -174,7 +213,7 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
   // Put row `row` at arr[idx]: a plain entry, or into the ModRM group there (made if needed).
   const place = (arr: number[], idx: number, e: ParsedEnc, row: number, enc: string) => {
     let cur = arr[idx];
-    if (e.modrm !== "digit" && e.modrm !== "exact") {
+    if (e.modrm === "none" || (e.modrm === "r" && !e.memOnly && !e.regOnly)) {
       if (cur & (GROUP | PREFIX)) throw new Error(`row ${enc} collides with a node`);
       if (rowAttr[row] & Attr.O64) {
         if (cur === 0 || !(rowAttr[cur - 1] & Attr.I64)) {
@@ -193,9 +232,13 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
       cur = arr[idx] = GROUP | n;
     }
     const g = (cur & 0xfff) * 72;
-    if (e.modrm === "digit") {
-      groups[g + e.digit] = row + 1;
-      if (!e.memOnly) { for (let rm = 0; rm < 8; rm++) groups[g + 8 + e.digit * 8 + rm] = row + 1; }
+    if (e.modrm === "digit" || e.modrm === "r") {
+      // Slots 0-7: memory forms by reg; 8-71: register forms by reg * 8 + rm.
+      const regs = e.modrm === "r" ? [0, 1, 2, 3, 4, 5, 6, 7] : [e.digit];
+      for (const r of regs) {
+        if (!e.regOnly) groups[g + r] = row + 1;
+        if (!e.memOnly) { for (let rm = 0; rm < 8; rm++) groups[g + 8 + r * 8 + rm] = row + 1; }
+      }
     } else {
       if (e.digit < 0xc0) throw new Error(`exact ModRM ${enc} must be a register form`);
       groups[g + 8 + (e.digit & 0x3f)] = row + 1;
@@ -204,13 +247,13 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
   defs.forEach((d, row) => {
     const e = parseEnc(d);
     const toks = d.form === "" ? [] : d.form.split(",");
-    if (toks.length > 3) throw new Error(`too many operands in "${d.form}"`);
+    if (toks.length > 4) throw new Error(`too many operands in "${d.form}"`);
     let attr = d.attr;
     if (e.modrm !== "none") attr |= Attr.MODRM;
     if (toks.some((t) => _WIDE_OPS.has(t))) attr |= Attr.WIDE;
     else if (toks.some((t) => _BYTE_OPS.has(t))) attr |= Attr.BYTE;
     rowMnem.push(intern(mnems, d.mnem));
-    for (let k = 0; k < 3; k++) rowOps.push(k < toks.length ? _opk(toks[k]) : Opk.NONE);
+    for (let k = 0; k < 4; k++) rowOps.push(k < toks.length ? operandCode(toks[k]) : Opk.NONE);
     rowAttr.push(attr);
     rowSub.push(d.sub);
     rowAlt64.push(0);
@@ -237,6 +280,20 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     rowFu.push(d.fu);
     for (const op of e.ops) {
       const slot = e.map * 256 + op;
+      if (e.map >= 4) {
+        // VEX maps: a node of 16 slots by VEX.pp + 4 * VEX.W + 8 * VEX.L.
+        let cur = opmap[slot];
+        if (cur === 0) {
+          cur = opmap[slot] = PREFIX | (vexNodes.length / 16);
+          for (let k = 0; k < 16; k++) vexNodes.push(0);
+        }
+        for (const l of e.vexL) {
+          for (const w of e.vexW) {
+            place(vexNodes, (cur & 0xfff) * 16 + e.pfx + 4 * w + 8 * l, e, row, d.enc);
+          }
+        }
+        continue;
+      }
       if (e.pfx === 0) {
         place(opmap, slot, e, row, d.enc);
         continue;
@@ -250,10 +307,23 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
         cur = opmap[slot] = PREFIX | n;
       }
       const ps = (cur & 0xfff) * 4 + e.pfx;
-      if (e.modrm === "digit" && pfxNodes[ps] === pfxNodes[(cur & 0xfff) * 4]) pfxNodes[ps] = 0;
+      const grouped = e.modrm === "digit" || e.modrm === "exact" || e.memOnly || e.regOnly;
+      if (grouped && pfxNodes[ps] === pfxNodes[(cur & 0xfff) * 4]) pfxNodes[ps] = 0;
       place(pfxNodes, ps, e, row, d.enc);
     }
   });
+  // A prefix slot that only repeats an NP entry (an SSE or MMX row, or a group of them) is no
+  // row: there a 66, F2 or F3 without a row of its own makes the opcode #UD, not ignored.
+  const np = (e: number) => {
+    if (!(e & GROUP)) return e !== 0 && (rowAttr[e - 1] & Attr.NP) !== 0;
+    const g = groups.slice((e & 0xfff) * 72, (e & 0xfff) * 72 + 72).filter((r) => r !== 0);
+    return g.every((r) => rowAttr[r - 1] & Attr.NP);
+  };
+  for (let n = 0; n < pfxNodes.length; n += 4) {
+    for (let k = 1; k < 4; k++) {
+      if (pfxNodes[n + k] === pfxNodes[n] && np(pfxNodes[n])) pfxNodes[n + k] = 0;
+    }
+  }
   const q = (s: string) => JSON.stringify(s);
   return `// Code generated by gen/optab.ts from sim/cpu/defs.ts. DO NOT EDIT.
 // deno-fmt-ignore-file
@@ -289,11 +359,15 @@ ${_chunks(_hexU16(groups), 96)},
 );
 /** Mandatory-prefix nodes, 4 slots each. */
 export const PREFIXES: Uint16Array = _u16(${q(_hexU16(pfxNodes))});
+/** VEX opcode nodes (PREFIX entries of the VEX maps), 16 slots each: VEX.pp + 4 * VEX.W + 8 * VEX.L. */
+export const VEX_NODES: Uint16Array = _u16(
+${_chunks(_hexU16(vexNodes), 96)},
+);
 /** Row mnemonic index. */
 export const ROW_MNEM: Uint16Array = _u16(
 ${_chunks(_hexU16(rowMnem), 96)},
 );
-/** Row operand kinds, three per row. */
+/** Row operands, four per row: Opk kind in the low byte, Osz size in the high byte. */
 export const ROW_OPS: Uint16Array = _u16(
 ${_chunks(_hexU16(rowOps), 96)},
 );

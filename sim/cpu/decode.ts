@@ -33,7 +33,7 @@ import {
 } from "./insn.ts";
 import { Attr, Opk } from "./operands.ts";
 import { DS, SS, ZERO_LANE } from "./state.ts";
-import { isVex, vexNoPp, vexPrefix, vexRowOk, vexSlot } from "./vex.ts";
+import { isVex, vexPrefix, vexRowOk, vexSlot } from "./vex.ts";
 
 /** Where instruction bytes come from: `byteAt` returns 0-255, or -1 when the byte cannot be fetched. */
 export interface CodeSource {
@@ -124,6 +124,7 @@ function _reset(i: Insn, mode: number): void {
   i.seg = DS;
   i.ripRel = false;
   i.vvvv = 0;
+  i.vl = 0;
   i.imm = 0;
   i.immHi = 0;
   i.imm2 = 0;
@@ -227,6 +228,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     i.nPfx++;
   }
   let map = 0;
+  // A legacy or REX prefix before VEX: #UD, once the instruction is decoded to its end.
+  let vexBad = false;
   if (b === 0x0f) {
     map = 1;
     b = _byte();
@@ -236,6 +239,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     }
     if (b < 0) return _finish(i, _status);
   } else if ((b === 0xc4 || b === 0xc5) && isVex(mode, _src.byteAt(_pos))) {
+    vexBad = (i.pfx & (P_OSIZE | P_REP | P_REPNE | P_LOCK)) !== 0 || i.rex !== 0;
     const p1 = _byte(), p2 = b === 0xc4 ? _byte() : 0;
     if (p1 < 0 || p2 < 0) return _finish(i, _status);
     map = vexPrefix(i, b, p1, p2);
@@ -246,8 +250,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.opc = map * 256 + b;
   let e = OPMAP[i.opc];
   if (map >= 4) {
-    if (e & PREFIX) e = vexSlot(e);
-    else if (e !== 0 && !vexNoPp()) return _finish(i, DEC_INVALID);
+    // A VEX opcode with rows for other pp, W or L values is #UD with these.
+    if (e !== 0 && (e = vexSlot(e)) === 0) return _finish(i, DEC_INVALID);
   } else if (e & PREFIX) {
     // F3/F2 select their slot when the node defines one; else 66 selects its slot.
     const n = (e & 0xfff) * 4;
@@ -279,7 +283,6 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.attr = attr;
   i.sub = ROW_SUB[row];
   if (mode === 64 && attr & Attr.I64) return _finish(i, DEC_INVALID);
-  if (map >= 4 && !vexRowOk(row)) return _finish(i, DEC_INVALID);
   if (attr & Attr.NP && i.pfx & (P_OSIZE | P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
   if (attr & Attr.NOREP && i.pfx & (P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
   const rex = i.rex;
@@ -302,8 +305,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.modrm = modrm;
   const mod = modrm >> 6, regf = (modrm >> 3) & 7, rmf = modrm & 7;
   let hasMem = false;
-  for (let k = 0; k < 3; k++) {
-    const op = ROW_OPS[row * 3 + k];
+  for (let k = 0; k < 4; k++) {
+    const op = ROW_OPS[row * 4 + k] & 0xff;
     switch (op) {
       case Opk.Eb:
       case Opk.Ew:
@@ -340,6 +343,37 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
         }
         break;
       }
+      case Opk.W:
+      case Opk.Q:
+      case Opk.R:
+      case Opk.Ms:
+        if (mod !== 3) {
+          hasMem = true;
+          _memory(i, mod, rmf);
+        } else if (op === Opk.Ms) return _finish(i, DEC_INVALID);
+        else {
+          i.rm = op === Opk.Q ? rmf : rmf | ((rex & 1) << 3);
+          if (op === Opk.R) i.rmX = laneOf(i.rm, _dq(mode, rex), rex);
+        }
+        break;
+      case Opk.U:
+      case Opk.N:
+        if (mod !== 3) return _finish(i, DEC_INVALID);
+        i.rm = op === Opk.N ? rmf : rmf | ((rex & 1) << 3);
+        break;
+      case Opk.STi:
+        i.rm = rmf;
+        break;
+      case Opk.V:
+        i.reg = regf | ((rex & 4) << 1);
+        break;
+      case Opk.P:
+        i.reg = regf;
+        break;
+      case Opk.L:
+        i.posImm = _pos - _start;
+        i.imm = _imm(1);
+        break;
       case Opk.Gy:
         osz = mode === 64 ? 8 : 4;
         i.reg = regf | ((rex & 4) << 1);
@@ -432,6 +466,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     if (_status !== DEC_OK) return _finish(i, _status);
   }
   i.osz = osz;
+  if (map >= 4 && (vexBad || !vexRowOk(row))) return _finish(i, DEC_INVALID);
   if (i.pfx & P_LOCK && (!(attr & Attr.LOCK) || !hasMem)) return _finish(i, DEC_INVALID);
   const widx = osz === 1 ? 0 : osz === 2 ? 1 : osz === 4 ? 2 : 3;
   const mem = modrm >= 0 && modrm < 0xc0 ? 1 : 0;

@@ -7,10 +7,18 @@
  * `enc` grammar: `[66|F2|F3] [0F [38|3A]] OP[+r|+cc] [/r | /0../7 | XX]` where
  * `+r` spans eight opcodes (register in bits 2:0), `+cc` sixteen (condition
  * in bits 3:0), `/r` means a ModRM byte, `/N` a ModRM byte whose reg field is
- * N, and `XX` a ModRM byte that must equal XX (register form only).
- * VEX-encoded rows start `VEX.LZ[.66|.F3|.F2].0F|0F38|0F3A` (SDM notation:
- * VEX.L must be 0, the prefix is VEX.pp, then the map) instead of the
- * legacy prefix and escape bytes; VEX.W sizes their Gdq/Edq/Bdq operands.
+ * N, and `XX` a ModRM byte that must equal XX (register form only); `/rm`,
+ * `/Nm` take only the memory forms (mod != 11b), `/rr`, `/Nr` only the
+ * register forms. VEX-encoded rows start
+ * `VEX.L[.66|.F3|.F2].0F|0F38|0F3A[.W0|.W1|.WIG]` instead of the legacy
+ * prefix and escape bytes (SDM notation: the vector length, VEX.pp, the
+ * map, VEX.W), with L one of `128`/`L0`/`LZ` (VEX.L = 0), `256`/`L1`, or
+ * `LIG`/`Lx` (either; `x` sizes follow it); W absent is WIG. VEX.W sizes
+ * Gdq/Edq/Bdq operands.
+ *
+ * `form` lists up to four operands: the kinds of operands.ts (`Ev`, `Gv`,
+ * `Ib`...) or a vector, MMX, x87 or sized-memory kind letter (V W U H L P Q
+ * N M R) followed by an Osz size (`Vx`, `Wss` is written `Wd`, `Mt`, `Rb`).
  *
  * `fu` is the union of the flags an instruction may leave undefined; which
  * of them are undefined for given operands, and the values this simulator
@@ -19,49 +27,21 @@
  * @module
  */
 
+import { type OpDef, row } from "./defs_row.ts";
+import { AVX_DEFS } from "./defs_avx.ts";
+import { AVX2_DEFS } from "./defs_avx2.ts";
+import { SSE_DEFS } from "./defs_sse.ts";
+import { SSE4_DEFS } from "./defs_sse4.ts";
+import { SYSTEM_DEFS } from "./defs_system.ts";
+import { X87_DEFS } from "./defs_x87.ts";
 import { AF, Attr, CF, OF, PF, SF, ZF } from "./operands.ts";
 
-/** One encoding of an instruction. */
-export interface OpDef {
-  /** Mnemonic as the disassembler prints it (iced-x86's Intel names). */
-  readonly mnem: string;
-  /** Encoding, see the module doc. */
-  readonly enc: string;
-  /** Operands in SDM notation, comma separated (`Ev,Gv`), or empty. */
-  readonly form: string;
-  /** Handler family; the width in bits is appended for byte and wide rows. Empty: not executed yet. */
-  readonly h: string;
-  /** Sub-operation: ALU operation, condition code, shift kind. */
-  readonly sub: number;
-  /** Attr bits beyond those implied by the encoding and form. */
-  readonly attr: number;
-  /** Flags written. */
-  readonly fw: number;
-  /** Flags left undefined. */
-  readonly fu: number;
-}
+export type { OpDef };
 
 const OSZAPC = OF | SF | ZF | AF | PF | CF;
 const OSZAP = OF | SF | ZF | AF | PF;
 
-function _row(
-  mnem: string,
-  enc: string,
-  form: string,
-  h: string,
-  opts: { sub?: number; attr?: number; fw?: number; fu?: number } = {},
-): OpDef {
-  return {
-    mnem,
-    enc,
-    form,
-    h,
-    sub: opts.sub ?? 0,
-    attr: opts.attr ?? 0,
-    fw: opts.fw ?? 0,
-    fu: opts.fu ?? 0,
-  };
-}
+const _row = row;
 
 /** ALU operations in opcode order (00-3F, and /N of 80-83): the `sub` of ALU rows. */
 export const ALU_NAMES: readonly string[] = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"];
@@ -401,8 +381,8 @@ function _generalPrefixed(): OpDef[] {
 const END = Attr.END;
 const F64E = Attr.F64 | Attr.END;
 
-/** Every instruction encoding the decoder knows. */
-export const OPDEFS: readonly OpDef[] = [
+/** The rows of this file, in their order. */
+const _GENERAL: readonly OpDef[] = [
   ..._alu(),
   ..._shifts(),
   ..._cc(),
@@ -529,3 +509,21 @@ export const OPDEFS: readonly OpDef[] = [
   // Paging (exec_tlb.ts): devvmx sets no INVLPG exiting, so it executes.
   _row("invlpg", "0F 01 /7m", "M", "invlpg"),
 ];
+
+/**
+ * Every instruction encoding the decoder knows: the general-purpose rows
+ * above, then x87, SSE, system and AVX rows from their files. Rows without
+ * a mandatory prefix come first (a stable sort keeps each group's order), so
+ * a prefixed row's node starts from the final unprefixed entry.
+ */
+export const OPDEFS: readonly OpDef[] = [
+  ..._GENERAL,
+  ...X87_DEFS,
+  ...SSE_DEFS,
+  ...SSE4_DEFS,
+  ...SYSTEM_DEFS,
+  ...AVX_DEFS,
+  ...AVX2_DEFS,
+].map((d, k) => ({ d, k, p: /^(66|F2|F3) /.test(d.enc) ? 1 : 0 }))
+  .sort((a, b) => a.p - b.p || a.k - b.k)
+  .map(({ d }) => d);

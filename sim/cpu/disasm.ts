@@ -9,7 +9,7 @@
 
 import { MNEMONICS, ROW_MNEM, ROW_OPS } from "./_optab.ts";
 import { type Insn, P_ASIZE, P_LOCK, P_OSIZE, P_REP, P_REPNE } from "./insn.ts";
-import { Attr, Opk } from "./operands.ts";
+import { Attr, Opk, oszBytes } from "./operands.ts";
 import { DS, SS, ZERO_LANE } from "./state.ts";
 
 const _R8 = ["al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"];
@@ -24,7 +24,13 @@ const _PTR: Record<number, string> = {
   8: "qword ptr ",
   10: "tbyte ptr ",
   16: "xmmword ptr ",
+  32: "ymmword ptr ",
 };
+
+/** XMM or YMM register `n` for an operand of `size` bytes. */
+function _vreg(n: number, size: number): string {
+  return (size === 32 ? "ymm" : "xmm") + n;
+}
 
 /** Register `n` of `size` bytes by name; `rex` selects spl-dil over ah-bh. */
 export function regName(n: number, size: number, rex = 0): string {
@@ -103,10 +109,45 @@ export function formatInsn(i: Insn, ip = 0): string {
   const ops: string[] = [];
   const osz = i.osz;
   const dq = i.mode === 64 && i.rex & 8 ? 8 : 4; // Gdq, Edq, Bdq
-  for (let k = 0; k < 3; k++) {
-    const op = ROW_OPS[i.row * 3 + k];
+  for (let k = 0; k < 4; k++) {
+    const code = ROW_OPS[i.row * 4 + k];
+    const op = code & 0xff;
+    // Vector, MMX and sized-memory operands: bytes by the size code and VEX.L.
+    const vsize = oszBytes(code >> 8, i.vl);
     switch (op) {
       case Opk.NONE:
+        break;
+      case Opk.V:
+        ops.push(_vreg(i.reg, vsize));
+        break;
+      case Opk.H:
+        ops.push(_vreg(i.vvvv, vsize));
+        break;
+      case Opk.L:
+        ops.push(_vreg((i.imm >> 4) & (i.mode === 64 ? 15 : 7), vsize));
+        break;
+      case Opk.W:
+      case Opk.U:
+        ops.push(i.rm >= 0 ? _vreg(i.rm, vsize) : _mem(i, ip, vsize));
+        break;
+      case Opk.P:
+        ops.push(`mm${i.reg}`);
+        break;
+      case Opk.Q:
+      case Opk.N:
+        ops.push(i.rm >= 0 ? `mm${i.rm}` : _mem(i, ip, vsize));
+        break;
+      case Opk.Ms:
+        ops.push(_mem(i, ip, vsize));
+        break;
+      case Opk.R:
+        ops.push(i.rm >= 0 ? regName(i.rm, dq) : _mem(i, ip, vsize));
+        break;
+      case Opk.ST0:
+        ops.push("st");
+        break;
+      case Opk.STi:
+        ops.push(`st(${i.rm})`);
         break;
       case Opk.Eb:
       case Opk.Ew:
@@ -268,7 +309,7 @@ export function formatInsn(i: Insn, ip = 0): string {
     (i.opc === 0x88 || i.opc === 0x89 || i.opc === 0xc6 || i.opc === 0xc7);
   if (hle && i.pfx & P_REPNE) pfx = "xacquire " + pfx;
   else if ((hle || store) && i.pfx & P_REP) pfx = "xrelease " + pfx;
-  const op0 = ROW_OPS[i.row * 3], op1 = ROW_OPS[i.row * 3 + 1];
+  const op0 = ROW_OPS[i.row * 4], op1 = ROW_OPS[i.row * 4 + 1];
   // Size prefixes the operands do not show are printed as data16/data32, addr16/addr32.
   const implicit = op0 === Opk.NONE || op0 === Opk.Jb || op0 === Opk.Jz || op0 === Opk.Iw ||
     op0 === Opk.Ibs || op0 === Opk.Iz || op0 === Opk.Ap || op0 === Opk.Zs;

@@ -89,6 +89,8 @@ export class Insn {
   ripRel = false;
   /** VEX.vvvv register number (VEX-encoded rows only; 0 otherwise). */
   vvvv = 0;
+  /** VEX.L: 0 for 128-bit vectors, 1 for 256 (0 without VEX). */
+  vl = 0;
   /** Immediate or relative offset, sign- or zero-extended to 32 bits. */
   imm = 0;
   /** High 32 bits of a 64-bit immediate or moffs. */

@@ -109,8 +109,100 @@ export enum Opk {
   XLAT,
   /** ModRM r/m: a register of operand size or a word of memory (MOV from a segment register). */
   Evw,
+  /** XMM or YMM register in ModRM reg (with REX.R or VEX.R). */
+  V,
+  /** XMM or YMM register in ModRM r/m, or memory of the operand's size. */
+  W,
+  /** XMM or YMM register in ModRM r/m; the memory form is invalid. */
+  U,
+  /** XMM or YMM register named by VEX.vvvv. */
+  H,
+  /** XMM or YMM register in bits 7:4 of an immediate byte (VEX "is4"). */
+  L,
+  /** MMX register in ModRM reg (REX.R ignored). */
+  P,
+  /** MMX register in ModRM r/m, or memory of the operand's size. */
+  Q,
+  /** MMX register in ModRM r/m; the memory form is invalid. */
+  N,
+  /** Memory of the operand's size (x87, SSE, system): the register form is invalid. */
+  Ms,
+  /** General register sized as Edq in ModRM r/m, or memory of the operand's size (PEXTRB, PINSRW). */
+  R,
+  /** x87 stack top, ST(0), printed `st`. */
+  ST0,
+  /** x87 register ST(i), i from ModRM r/m. */
+  STi,
   /** Number of kinds. */
   COUNT,
+}
+
+/**
+ * Operand sizes of the vector, MMX, x87 and sized-memory kinds (V W U H L P
+ * Q N Ms R), kept in the high byte of a ROW_OPS entry. `x` is 16 or 32
+ * bytes by VEX.L; `xh`, `xq` and `xo` are a half, a quarter and an eighth of
+ * that (a widening conversion's source). A register of a resolved size of 32
+ * bytes is a YMM register, else XMM.
+ */
+export enum Osz {
+  /** No size shown (FXSAVE's area, LEA-like operands). */
+  NONE = 0,
+  /** Byte. */
+  b,
+  /** Word. */
+  w,
+  /** Doubleword. */
+  d,
+  /** Quadword. */
+  q,
+  /** Six bytes (`fword`: SGDT's pseudo-descriptor). */
+  f,
+  /** Ten bytes (`tbyte`: x87 extended real and packed BCD). */
+  t,
+  /** 16 bytes (`xmmword`). */
+  dq,
+  /** 32 bytes (`ymmword`). */
+  qq,
+  /** 16 or 32 bytes by VEX.L. */
+  x,
+  /** Half of `x`: 8 or 16 bytes. */
+  xh,
+  /** A quarter of `x`: 4 or 8 bytes. */
+  xq,
+  /** An eighth of `x`: 2 or 4 bytes. */
+  xo,
+}
+
+/** Bytes of an operand of size `s` under VEX.L = `l` (0 for NONE). */
+export function oszBytes(s: Osz, l: number): number {
+  switch (s) {
+    case Osz.b:
+      return 1;
+    case Osz.w:
+      return 2;
+    case Osz.d:
+      return 4;
+    case Osz.q:
+      return 8;
+    case Osz.f:
+      return 6;
+    case Osz.t:
+      return 10;
+    case Osz.dq:
+      return 16;
+    case Osz.qq:
+      return 32;
+    case Osz.x:
+      return 16 << l;
+    case Osz.xh:
+      return 8 << l;
+    case Osz.xq:
+      return 4 << l;
+    case Osz.xo:
+      return 2 << l;
+    default:
+      return 0;
+  }
 }
 
 /** Row attributes (bit set in `ROW_ATTR`). */

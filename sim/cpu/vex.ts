@@ -5,19 +5,20 @@
  * implied mandatory prefix (pp). The decoder hands the prefix bytes here and
  * continues with the opcode in VEX map 4-6 of OPMAP (gen/optab.ts).
  *
- * Only general-purpose VEX instructions (BMI1, BMI2) have rows; they
- * require L = 0, and those without a vvvv operand require vvvv = 1111b.
- * Other VEX opcodes (AVX) are not in the tables: the decoder reports them
- * as not implemented.
+ * A VEX opcode's row is chosen by pp, W and L together (VEX_NODES); rows
+ * without a vvvv operand require vvvv = 1111b. A 66, F2, F3, LOCK or REX
+ * prefix before VEX makes the instruction #UD, but only once it is decoded
+ * to its end, so that one running past 15 bytes raises #GP like any other.
  *
  * @module
  */
 
-import { PREFIXES, ROW_OPS } from "./_optab.ts";
-import { type Insn, P_LOCK, P_OSIZE, P_REP, P_REPNE } from "./insn.ts";
+import { ROW_OPS, VEX_NODES } from "./_optab.ts";
+import type { Insn } from "./insn.ts";
 import { Opk } from "./operands.ts";
 
 let _pp = 0;
+let _w = 0;
 let _l = 0;
 let _v = 0; // vvvv, all four bits even outside 64-bit mode
 
@@ -31,12 +32,10 @@ export function isVex(mode: number, next: number): boolean {
 
 /**
  * Decode the VEX prefix `b0` (C4 or C5) with its payload bytes `p1` and, for
- * C4, `p2`, into `i` (rex bits in 64-bit mode, vvvv). Returns the OPMAP map
- * (4: 0F, 5: 0F38, 6: 0F3A), or -1 for #UD (a 66, F2, F3, LOCK or REX
- * prefix before it, or a reserved map).
+ * C4, `p2`, into `i` (rex bits in 64-bit mode, vvvv, VEX.L). Returns the
+ * OPMAP map (4: 0F, 5: 0F38, 6: 0F3A), or -1 for a reserved map (#UD).
  */
 export function vexPrefix(i: Insn, b0: number, p1: number, p2: number): number {
-  if (i.pfx & (P_OSIZE | P_REP | P_REPNE | P_LOCK) || i.rex !== 0) return -1;
   let rxb: number, mmmmm: number, wvvvvlpp: number;
   if (b0 === 0xc5) {
     rxb = (~p1 >> 5) & 4; // R only
@@ -48,44 +47,32 @@ export function vexPrefix(i: Insn, b0: number, p1: number, p2: number): number {
     wvvvvlpp = p2;
   }
   if (mmmmm < 1 || mmmmm > 3) return -1;
-  const w = wvvvvlpp >> 7;
+  const w = (_w = wvvvvlpp >> 7);
   let vvvv = (_v = (~wvvvvlpp >> 3) & 15);
   if (i.mode === 64) {
     i.rex = 0x40 | (w << 3) | (((rxb >> 2) & 1) << 2) | (((rxb >> 1) & 1) << 1) | (rxb & 1);
   } else vvvv &= 7;
   i.vvvv = vvvv;
-  _l = (wvvvvlpp >> 2) & 1;
+  i.vl = _l = (wvvvvlpp >> 2) & 1;
   _pp = wvvvvlpp & 3;
   return 3 + mmmmm;
 }
 
-/**
- * The OPMAP entry of a VEX opcode whose entry is the mandatory-prefix node
- * `e`: the slot of VEX.pp, exactly (a slot that only repeats the
- * unprefixed entry is no row).
- */
+/** The entry under the VEX opcode node `e` (a PREFIX entry) for the last prefix's pp, W and L: 0 if none. */
 export function vexSlot(e: number): number {
-  const n = (e & 0xfff) * 4;
-  const s = PREFIXES[n + _pp];
-  return _pp !== 0 && s === PREFIXES[n] ? 0 : s;
+  return VEX_NODES[(e & 0xfff) * 16 + _pp + 4 * _w + 8 * _l];
 }
 
 /**
- * Whether the last VEX prefix implies no 66/F3/F2 (pp = 00b): an opcode
- * defined only without one (ANDN, the BLSR group) is #UD with any other pp.
- */
-export function vexNoPp(): boolean {
-  return _pp === 0;
-}
-
-/**
- * Whether `row`, found for the last VEX prefix, accepts its L and vvvv (else
- * #UD): L must be 0, and an unused vvvv must be 1111b, all four bits (the
- * top one counts here even where it does not name a register).
+ * Whether `row`, found for the last VEX prefix, accepts its vvvv (else #UD):
+ * a row with no vvvv operand needs 1111b, all four bits (the top one counts
+ * here even where it does not name a register).
  */
 export function vexRowOk(row: number): boolean {
-  if (_l !== 0) return false;
-  const k = row * 3;
-  const usesV = ROW_OPS[k] === Opk.Bdq || ROW_OPS[k + 1] === Opk.Bdq || ROW_OPS[k + 2] === Opk.Bdq;
-  return usesV || _v === 0;
+  const k = row * 4;
+  for (let n = k; n < k + 4; n++) {
+    const op = ROW_OPS[n] & 0xff;
+    if (op === Opk.Bdq || op === Opk.H) return true;
+  }
+  return _v === 0;
 }

@@ -2,7 +2,7 @@ import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { hexBytes } from "./_testing.ts";
 import { ByteSource, decode } from "./decode.ts";
 import { formatInsn } from "./disasm.ts";
-import { DEC_INVALID, DEC_OK, DEC_UNIMPL, Insn } from "./insn.ts";
+import { DEC_INVALID, DEC_OK, DEC_TOO_LONG, DEC_UNIMPL, Insn } from "./insn.ts";
 import { isVex } from "./vex.ts";
 
 function _dec(mode: number, hex: string): { st: number; text: string; i: Insn } {
@@ -31,7 +31,7 @@ Deno.test("VEX fields: map, pp, W (64-bit mode only), R X B, vvvv (3 bits outsid
   assertEquals(_dec(64, "c4 e2 72 f5 c3").text, "pext eax,ecx,ebx");
   assertEquals(_dec(64, "c4 e2 73 f5 c3").text, "pdep eax,ecx,ebx");
   assertEquals(_dec(64, "c4 e2 70 f5 c3").text, "bzhi eax,ebx,ecx");
-  assertEquals(_dec(64, "c4 e2 71 f5 c3").st, DEC_UNIMPL);
+  assertEquals(_dec(64, "c4 e2 71 f5 c3").st, DEC_INVALID);
   // A reserved map, legacy 66/F2/F3/LOCK/REX prefixes before VEX: #UD.
   for (
     const hex of ["c4 e0 70 f2 c3", "c4 e4 70 f2 c3", "f3 c4 e2 70 f2 c3", "f0 c4 e2 70 f2 c3"]
@@ -39,8 +39,10 @@ Deno.test("VEX fields: map, pp, W (64-bit mode only), R X B, vvvv (3 bits outsid
     assertEquals(_dec(64, hex).st, DEC_INVALID, hex);
   }
   assertEquals(_dec(64, "40 c4 e2 70 f2 c3").st, DEC_INVALID);
-  // The two-byte form is map 0F: no general-purpose rows there (AVX: not implemented).
-  assertEquals(_dec(64, "c5 f8 77").st, DEC_UNIMPL);
+  // The prefix is judged once the instruction is decoded: past 15 bytes it is #GP's too-long.
+  const long = _dec(64, "f0 ".repeat(9) + "c4 e2 70 f2 84 24 00 00 00 00");
+  assertEquals([long.st, long.i.len], [DEC_TOO_LONG, 15]);
+  assertEquals(_dec(64, "f0 ".repeat(5) + "c4 e2 70 f2 84 24 00 00 00 00").st, DEC_INVALID);
 });
 
 Deno.test("0F 38 and 0F 3A maps; F2/F3 without a row of their own there are not 66's rows", () => {
