@@ -21,4 +21,6 @@ export const SSE_DEFS: readonly OpDef[] = [
   row("psubusb", "66 0F D8 /r", "Vdq,Wdq", ""),
   row("movntps", "0F 2B /rm", "Mdq,Vdq", "", NP),
   row("movntpd", "66 0F 2B /rm", "Mdq,Vdq", ""),
+  row("cmp{cmp}ps", "0F C2 /r", "Vdq,Wdq,Ib", "", NP),
+  row("cmp{cmp}sd", "F2 0F C2 /r", "Vdq,Wq,Ib", ""),
 ];

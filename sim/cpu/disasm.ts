@@ -88,6 +88,27 @@ function _mem(i: Insn, ip: number, size: number): string {
   return (size > 0 ? _PTR[size] : "") + seg + "[" + text + "]";
 }
 
+// Comparison predicates by immediate: CMPPS and kin take the first 8, VCMPPS and kin all 32.
+// deno-fmt-ignore
+const _CMP = [
+  "eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord", "eq_uq", "nge", "ngt", "false", "neq_oq",
+  "ge", "gt", "true", "eq_os", "lt_oq", "le_oq", "unord_s", "neq_us", "nlt_uq", "nle_uq", "ord_s",
+  "eq_us", "nge_uq", "ngt_uq", "false_os", "neq_os", "ge_oq", "gt_oq", "true_us",
+];
+const _CLMUL: Record<number, string> = { 0x00: "lqlq", 0x01: "hqlq", 0x10: "lqhq", 0x11: "hqhq" };
+
+/**
+ * A mnemonic with a `{cmp}` or `{clmul}` slot names its immediate as iced-x86 does
+ * (`cmpeqps`, `pclmullqlqdq`), which then is not shown; other immediates give `cmpps`, `pclmulqdq`.
+ */
+function _pseudo(m: string, i: Insn, ops: string[]): string {
+  const imm = i.imm & 0xff;
+  const cmp = m.includes("{cmp}");
+  const name = cmp ? (imm < (i.opc >= 0x400 ? 32 : 8) ? _CMP[imm] : undefined) : _CLMUL[imm];
+  if (name !== undefined) ops.pop();
+  return m.replace(/\{(cmp|clmul)\}/, name ?? (cmp ? "" : "q"));
+}
+
 function _mnemonic(i: Insn): string {
   const m = MNEMONICS[ROW_MNEM[i.row]];
   const sz = i.osz === 2 ? "w" : i.osz === 4 ? "d" : "q";
@@ -296,7 +317,8 @@ export function formatInsn(i: Insn, ip = 0): string {
   if (i.pfx & P_LOCK) pfx += "lock ";
   if (i.pfx & P_REP && (i.opc & 0xfc) === 0x6c) pfx += "rep ";
   else if (i.pfx & P_REPNE && (i.opc & 0xfc) === 0x6c) pfx += "repne ";
-  const m = _mnemonic(i);
+  let m = _mnemonic(i);
+  if (m.includes("{")) m = _pseudo(m, i, ops);
   // F2 on a near branch is MPX's BND prefix (iced-x86 leaves it off JMP rel8); F3 on RET is
   // printed as REP; F2/F3 on a locked or XCHG memory operand, and F3 on a MOV store, are the
   // HLE hints XACQUIRE/XRELEASE.
