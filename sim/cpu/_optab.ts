@@ -17,11 +17,11 @@ export const GROUP = 32768;
 /** OPMAP entry flag: a mandatory-prefix node. */
 export const PREFIX = 16384;
 /** Mnemonics by index. */
-export const MNEMONICS: readonly string[] = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "rol", "ror", "rcl", "rcr", "shl", "shr", "sar", "jo", "seto", "cmovo", "jno", "setno", "cmovno", "jb", "setb", "cmovb", "jae", "setae", "cmovae", "je", "sete", "cmove", "jne", "setne", "cmovne", "jbe", "setbe", "cmovbe", "ja", "seta", "cmova", "js", "sets", "cmovs", "jns", "setns", "cmovns", "jp", "setp", "cmovp", "jnp", "setnp", "cmovnp", "jl", "setl", "cmovl", "jge", "setge", "cmovge", "jle", "setle", "cmovle", "jg", "setg", "cmovg", "mov", "arpl", "movsxd", "les", "lds", "lss", "lfs", "lgs", "movbe", "xadd", "cmpxchg", "cmpxchg8b/cmpxchg8b/cmpxchg16b", "xlat", "bound", "lahf", "sahf", "salc", "push", "pop", "pusha/pushad", "popa/popad", "pushf/pushfd/pushfq", "popf/popfd/popfq", "enter", "leave", "jmp far", "call far", "ret far", "int1", "ud0", "ud1", "rdtscp", "rdrand", "rdseed", "lfence", "mfence", "sfence", "clflush", "nop", "prefetch_exclusive", "prefetchw", "prefetchwt1", "prefetch_reserved", "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2", "prefetchit1", "prefetchit0", "cldemote", "movsb", "movsw/movsd/movsq", "cmpsb", "cmpsw/cmpsd/cmpsq", "stosb", "stosw/stosd/stosq", "lodsb", "lodsw/lodsd/lodsq", "scasb", "scasw/scasd/scasq", "test", "not", "neg", "inc", "dec", "movzx", "movsx", "xchg", "lea", "jmp", "call", "ret", "loopne", "loope", "loop", "jcxz", "clc", "stc", "cmc", "cld", "std", "cli", "sti", "in", "out", "ins", "outs", "hlt", "cpuid", "invd", "getsec/getsec/getsecq", "rdtsc", "rdmsr", "wrmsr", "vmcall", "vmlaunch", "vmresume", "vmxoff", "monitor", "mwait", "xsetbv", "vmfunc", "vmptrld", "vmptrst", "vmread", "vmwrite", "ud2", "int3", "int", "into", "iret", "mul", "imul", "div", "idiv", "cbw/cwde/cdqe", "cwd/cdq/cqo", "shld", "shrd", "bt", "bts", "btr", "btc", "bsf", "bsr", "bswap", "aaa", "aas", "daa", "das", "aam", "aad", "andn", "blsr", "blsmsk", "blsi", "bzhi", "pext", "pdep", "mulx", "bextr", "shlx", "sarx", "shrx", "rorx", "invlpg", "fadd", "fld", "addps", "psubusb", "movntps", "cmp{cmp}ps", "vaddps", "vaddss", "vcmp{cmp}ps", "vzeroupper", "vzeroall", "vblendvps", "vbroadcastsd", "rep movsb", "rep movsw/rep movsd/rep movsq", "repne movsb", "repne movsw/repne movsd/repne movsq", "repe cmpsb", "repe cmpsw/repe cmpsd/repe cmpsq", "repne cmpsb", "repne cmpsw/repne cmpsd/repne cmpsq", "rep stosb", "rep stosw/rep stosd/rep stosq", "repne stosb", "repne stosw/repne stosd/repne stosq", "rep lodsb", "rep lodsw/rep lodsd/rep lodsq", "repne lodsb", "repne lodsw/repne lodsd/repne lodsq", "repe scasb", "repe scasw/repe scasd/repe scasq", "repne scasb", "repne scasw/repne scasd/repne scasq", "pause", "vmclear", "vmxon", "popcnt", "tzcnt", "lzcnt", "adcx", "adox", "crc32", "rdpid", "clflushopt", "rdsspd/rdsspd/rdsspq", "endbr64", "endbr32", "addpd", "addss", "addsd", "movntpd", "cmp{cmp}sd", "pclmul{clmul}dq"];
+export const MNEMONICS: readonly string[] = ["add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "rol", "ror", "rcl", "rcr", "shl", "shr", "sar", "jo", "seto", "cmovo", "jno", "setno", "cmovno", "jb", "setb", "cmovb", "jae", "setae", "cmovae", "je", "sete", "cmove", "jne", "setne", "cmovne", "jbe", "setbe", "cmovbe", "ja", "seta", "cmova", "js", "sets", "cmovs", "jns", "setns", "cmovns", "jp", "setp", "cmovp", "jnp", "setnp", "cmovnp", "jl", "setl", "cmovl", "jge", "setge", "cmovge", "jle", "setle", "cmovle", "jg", "setg", "cmovg", "mov", "arpl", "movsxd", "les", "lds", "lss", "lfs", "lgs", "movbe", "xadd", "cmpxchg", "cmpxchg8b/cmpxchg8b/cmpxchg16b", "xlat", "bound", "lahf", "sahf", "salc", "push", "pop", "pusha/pushad", "popa/popad", "pushf/pushfd/pushfq", "popf/popfd/popfq", "enter", "leave", "jmp far", "call far", "ret far", "int1", "ud0", "ud1", "rdtscp", "rdrand", "rdseed", "lfence", "mfence", "sfence", "clflush", "nop", "prefetch_exclusive", "prefetchw", "prefetchwt1", "prefetch_reserved", "prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2", "prefetchit1", "prefetchit0", "cldemote", "movsb", "movsw/movsd/movsq", "cmpsb", "cmpsw/cmpsd/cmpsq", "stosb", "stosw/stosd/stosq", "lodsb", "lodsw/lodsd/lodsq", "scasb", "scasw/scasd/scasq", "test", "not", "neg", "inc", "dec", "movzx", "movsx", "xchg", "lea", "jmp", "call", "ret", "loopne", "loope", "loop", "jcxz", "clc", "stc", "cmc", "cld", "std", "cli", "sti", "in", "out", "ins", "outs", "hlt", "cpuid", "invd", "getsec/getsec/getsecq", "rdtsc", "rdmsr", "wrmsr", "vmcall", "vmlaunch", "vmresume", "vmxoff", "monitor", "mwait", "xsetbv", "vmfunc", "vmptrld", "vmptrst", "vmread", "vmwrite", "ud2", "int3", "int", "into", "iret", "mul", "imul", "div", "idiv", "cbw/cwde/cdqe", "cwd/cdq/cqo", "shld", "shrd", "bt", "bts", "btr", "btc", "bsf", "bsr", "bswap", "aaa", "aas", "daa", "das", "aam", "aad", "andn", "blsr", "blsmsk", "blsi", "bzhi", "pext", "pdep", "mulx", "bextr", "shlx", "sarx", "shrx", "rorx", "invlpg", "fadd", "fld", "addps", "psubusb", "movntps", "cmp{cmp}ps", "vaddps", "vaddss", "vcmp{cmp}ps", "vzeroupper", "vzeroall", "vblendvps", "vbroadcastsd", "rep movsb", "rep movsw/rep movsd/rep movsq", "repne movsb", "repne movsw/repne movsd/repne movsq", "repe cmpsb", "repe cmpsw/repe cmpsd/repe cmpsq", "repne cmpsb", "repne cmpsw/repne cmpsd/repne cmpsq", "rep stosb", "rep stosw/rep stosd/rep stosq", "repne stosb", "repne stosw/repne stosd/repne stosq", "rep lodsb", "rep lodsw/rep lodsd/rep lodsq", "repne lodsb", "repne lodsw/repne lodsd/repne lodsq", "repe scasb", "repe scasw/repe scasd/repe scasq", "repne scasb", "repne scasw/repne scasd/repne scasq", "pause", "vmclear", "vmxon", "popcnt", "tzcnt", "lzcnt", "adcx", "adox", "crc32", "rdpid", "clflushopt", "rdsspd/rdsspd/rdsspq", "endbr64", "endbr32", "addpd", "addss", "addsd", "movntpd", "cmp{cmp}pd", "cmp{cmp}ss", "cmp{cmp}sd", "pclmul{clmul}dq"];
 /** Handler names by index; 0 is "" (not executed yet). */
 export const HANDLER_NAMES: readonly string[] = ["", "aluEG8r", "aluEG8m", "aluEG16r", "aluEG16m", "aluEG32r", "aluEG32m", "aluEG64r", "aluEG64m", "aluGE8r", "aluGE8m", "aluGE16r", "aluGE16m", "aluGE32r", "aluGE32m", "aluGE64r", "aluGE64m", "aluAI8", "aluAI16", "aluAI32", "aluAI64", "aluEI8r", "aluEI8m", "aluEI16r", "aluEI16m", "aluEI32r", "aluEI32m", "aluEI64r", "aluEI64m", "shift8r", "shift8m", "shift16r", "shift16m", "shift32r", "shift32m", "shift64r", "shift64m", "jcc16", "jcc32", "jcc64", "setcc8r", "setcc8m", "cmovcc16r", "cmovcc16m", "cmovcc32r", "cmovcc32m", "cmovcc64r", "cmovcc64m", "movES16r", "movES16m", "movES32r", "movES32m", "movES64r", "movES64m", "movSEr", "movSEm", "arplr", "arplm", "movsxd16r", "movsxd16m", "movsxd32r", "movsxd32m", "movsxd64r", "movsxd64m", "lxs16m", "lxs32m", "lxs64m", "movbeGM16m", "movbeGM32m", "movbeGM64m", "movbeMG16m", "movbeMG32m", "movbeMG64m", "xadd8r", "xadd8m", "xadd16r", "xadd16m", "xadd32r", "xadd32m", "xadd64r", "xadd64m", "cmpxchg8r", "cmpxchg8m", "cmpxchg16r", "cmpxchg16m", "cmpxchg32r", "cmpxchg32m", "cmpxchg64r", "cmpxchg64m", "cmpxchg8b16m", "cmpxchg8b32m", "cmpxchg8b64m", "xlat", "bound16m", "bound32m", "bound64m", "lahf", "sahf", "salc", "pushS16", "pushS32", "pushS64", "popS16", "popS32", "popS64", "pusha16", "pusha32", "pusha64", "popa16", "popa32", "popa64", "pushf16", "pushf32", "pushf64", "popf16", "popf32", "popf64", "enter16", "enter32", "enter64", "leave16", "leave32", "leave64", "jmpFar16", "jmpFar32", "jmpFar64", "callFar16", "callFar32", "callFar64", "callFarM16m", "callFarM32m", "callFarM64m", "jmpFarM16m", "jmpFarM32m", "jmpFarM64m", "retFar16", "retFar32", "retFar64", "int1", "udE16r", "udE16m", "udE32r", "udE32m", "udE64r", "udE64m", "rdtscp", "rdrand16r", "rdrand32r", "rdrand64r", "nop", "clflushm", "nop16r", "nop16m", "nop32r", "nop32m", "nop64r", "nop64m", "nopm", "movs8", "movs16", "movs32", "movs64", "cmps8", "cmps16", "cmps32", "cmps64", "stos8", "stos16", "stos32", "stos64", "lods8", "lods16", "lods32", "lods64", "scas8", "scas16", "scas32", "scas64", "testEG8r", "testEG8m", "testEG16r", "testEG16m", "testEG32r", "testEG32m", "testEG64r", "testEG64m", "testAI8", "testAI16", "testAI32", "testAI64", "testEI8r", "testEI8m", "testEI16r", "testEI16m", "testEI32r", "testEI32m", "testEI64r", "testEI64m", "not8r", "not8m", "not16r", "not16m", "not32r", "not32m", "not64r", "not64m", "neg8r", "neg8m", "neg16r", "neg16m", "neg32r", "neg32m", "neg64r", "neg64m", "incZ16", "incZ32", "incZ64", "decZ16", "decZ32", "decZ64", "incE8r", "incE8m", "decE8r", "decE8m", "incE16r", "incE16m", "incE32r", "incE32m", "incE64r", "incE64m", "decE16r", "decE16m", "decE32r", "decE32m", "decE64r", "decE64m", "movEG8r", "movEG8m", "movEG16r", "movEG16m", "movEG32r", "movEG32m", "movEG64r", "movEG64m", "movGE8r", "movGE8m", "movGE16r", "movGE16m", "movGE32r", "movGE32m", "movGE64r", "movGE64m", "movEI8r", "movEI8m", "movEI16r", "movEI16m", "movEI32r", "movEI32m", "movEI64r", "movEI64m", "movZI8", "movZI16", "movZI32", "movZI64", "movAO8", "movAO16", "movAO32", "movAO64", "movOA8", "movOA16", "movOA32", "movOA64", "movzxb16r", "movzxb16m", "movzxb32r", "movzxb32m", "movzxb64r", "movzxb64m", "movzxw16r", "movzxw16m", "movzxw32r", "movzxw32m", "movzxw64r", "movzxw64m", "movsxb16r", "movsxb16m", "movsxb32r", "movsxb32m", "movsxb64r", "movsxb64m", "movsxw16r", "movsxw16m", "movsxw32r", "movsxw32m", "movsxw64r", "movsxw64m", "xchgEG8r", "xchgEG8m", "xchgEG16r", "xchgEG16m", "xchgEG32r", "xchgEG32m", "xchgEG64r", "xchgEG64m", "xchgZA16", "xchgZA32", "xchgZA64", "nop90", "lea16m", "lea32m", "lea64m", "jmp16", "jmp32", "jmp64", "jmpE16r", "jmpE16m", "jmpE32r", "jmpE32m", "jmpE64r", "jmpE64m", "call16", "call32", "call64", "callE16r", "callE16m", "callE32r", "callE32m", "callE64r", "callE64m", "ret16", "ret32", "ret64", "loop16", "loop32", "loop64", "pushZ16", "pushZ32", "pushZ64", "popZ16", "popZ32", "popZ64", "pushI16", "pushI32", "pushI64", "pushE16r", "pushE16m", "pushE32r", "pushE32m", "pushE64r", "pushE64m", "popE16r", "popE16m", "popE32r", "popE32m", "popE64r", "popE64m", "flag", "cli", "sti", "io8", "io16", "io32", "io64", "ios8", "ios16", "ios32", "ios64", "exitInsn", "getsec", "rdtsc", "rdmsr", "wrmsr", "movRC", "movCR", "movRD", "movDR", "monitor", "ud", "vmxMemm", "vmxRWr", "vmxRWm", "int3", "int", "into", "iret16", "iret32", "iret64", "muldiv8r", "muldiv8m", "muldiv16r", "muldiv16m", "muldiv32r", "muldiv32m", "muldiv64r", "muldiv64m", "imulGE16r", "imulGE16m", "imulGE32r", "imulGE32m", "imulGE64r", "imulGE64m", "imulGEI16r", "imulGEI16m", "imulGEI32r", "imulGEI32m", "imulGEI64r", "imulGEI64m", "sext16", "sext32", "sext64", "shd16r", "shd16m", "shd32r", "shd32m", "shd64r", "shd64m", "bt16r", "bt16m", "bt32r", "bt32m", "bt64r", "bt64m", "bsf16r", "bsf16m", "bsf32r", "bsf32m", "bsf64r", "bsf64m", "bswap16", "bswap32", "bswap64", "aaa", "daa", "aam", "andn32r", "andn32m", "andn64r", "andn64m", "bls32r", "bls32m", "bls64r", "bls64m", "bzhi32r", "bzhi32m", "bzhi64r", "bzhi64m", "pdep32r", "pdep32m", "pdep64r", "pdep64m", "mulx32r", "mulx32m", "mulx64r", "mulx64m", "bextr32r", "bextr32m", "bextr64r", "bextr64m", "shx32r", "shx32m", "shx64r", "shx64m", "rorx32r", "rorx32m", "rorx64r", "rorx64m", "invlpgm", "movsRep8", "movsRep16", "movsRep32", "movsRep64", "cmpsRepe8", "cmpsRepe16", "cmpsRepe32", "cmpsRepe64", "cmpsRepne8", "cmpsRepne16", "cmpsRepne32", "cmpsRepne64", "stosRep8", "stosRep16", "stosRep32", "stosRep64", "lodsRep8", "lodsRep16", "lodsRep32", "lodsRep64", "scasRepe8", "scasRepe16", "scasRepe32", "scasRepe64", "scasRepne8", "scasRepne16", "scasRepne32", "scasRepne64", "cnt16r", "cnt16m", "cnt32r", "cnt32m", "cnt64r", "cnt64m", "adx32r", "adx32m", "adx64r", "adx64m", "crcb32r", "crcb32m", "crcb64r", "crcb64m", "crc16r", "crc16m", "crc32r", "crc32m", "crc64r", "crc64m"];
 /** Number of rows. */
-export const ROW_COUNT = 647;
+export const ROW_COUNT = 649;
 /** Opcode maps, 256 entries each: one-byte, 0F, 0F 38, 0F 3A, VEX 0F, VEX 0F38, VEX 0F3A. */
 export const OPMAP: Uint16Array = _u16(
   "00010002000300040005000600d600da000b000c000d000e000f001000d7000000150016001700180019001a00d800db" +
@@ -218,7 +218,7 @@ export const GROUPS: Uint16Array = _u16(
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
 );
 /** Mandatory-prefix nodes, 4 slots each. */
-export const PREFIXES: Uint16Array = _u16("0146014601fd01ff0147014701fe020001480148020102030149014902020204014a014a02050207014b014b02060208014c014c0209020b014d014d020a020c014e014e020d020f014f014f020e02100175021102120175800a801e801f800a000000000215000001d801d8021601d801d901d9021701d9000002180219000000ca00ca00ca021a00cb00cb00cb021b800d8020000000000145014580210145801080228023802401f202810282028301f3028400000000801d80250000000001f50000000002860000028700000000");
+export const PREFIXES: Uint16Array = _u16("0146014601fd01ff0147014701fe020001480148020102030149014902020204014a014a02050207014b014b02060208014c014c0209020b014d014d020a020c014e014e020d020f014f014f020e02100175021102120175800a801e801f800a000000000215000001d801d8021601d801d901d9021701d9000002180219000000ca00ca00ca021a00cb00cb00cb021b800d8020000000000145014580210145801080228023802401f202810282028301f3028400000000801d80250000000001f50286028702880000028900000000");
 /** VEX opcode nodes (PREFIX entries of the VEX maps), 16 slots each: VEX.pp + 4 * VEX.W + 8 * VEX.L. */
 export const VEX_NODES: Uint16Array = _u16(
   "01e100000000000001e1000000000000000000000000000000000000000000008019000000000000801a000000000000" +
@@ -258,7 +258,8 @@ export const ROW_MNEM: Uint16Array = _u16(
   "0060006000600060006000fb00fb00fb00fb00fb00fb00fb00fb00fc005f005f005f005f005f005f005f005f00610061" +
   "006100610061006100610061006200620062006200620062006200620063006300630063006300630063006300650065" +
   "00650065006500650065006500fd00fd00fd00fd00fd00fd00fd00fd00fe00ff00650065006500650065006500650065" +
-  "006500650065006500650065006500650065006500650065006500650065006501000101010200d4010301040105",
+  "006500650065006500650065006500650065006500650065006500650065006501000101010200d40103010401050106" +
+  "0107",
 );
 /** Row operands, four per row: Opk kind in the low byte, Osz size in the high byte. */
 export const ROW_OPS: Uint16Array = _u16(
@@ -369,7 +370,8 @@ export const ROW_OPS: Uint16Array = _u16(
   "000300060000000000030006000000000003000600000000000300060000000000030006000000000003000600000000" +
   "000300060000000000030006000000000003000600000000000300060000000000030006000000000003000600000000" +
   "000300060000000000030006000000000003000600000000000300060000000007330734000000000733033400000000" +
-  "07330434000000000733073400000000073b07330000000007330434000900000733073400090000",
+  "07330434000000000733073400000000073b073300000000073307340009000007330334000900000733043400090000" +
+  "0733073400090000",
 );
 /** Row attributes. */
 export const ROW_ATTR: Uint16Array = _u16(
@@ -399,7 +401,8 @@ export const ROW_ATTR: Uint16Array = _u16(
   "0cc00cc00cc00cc00cc000900090009000900090009000900090088002c002c002c002c002c002c002c002c002800280" +
   "028002800280028002800280028002800280028002800280028002800280028002800280028002800280028000c000c0" +
   "00c000c000c000c000c000c000c000c000c000c000c000c000c000c00080008000c000c000c000c000c000c000c000c0" +
-  "00c000c000c000c000c000c000c000c000c000c000c000c000c000c000c000c00080008000800080008000800080",
+  "00c000c000c000c000c000c000c000c000c000c000c000c000c000c000c000c000800080008000800080008000800080" +
+  "0080",
 );
 /** Row sub-operation. */
 export const ROW_SUB: Uint16Array = _u16(
@@ -429,7 +432,8 @@ export const ROW_SUB: Uint16Array = _u16(
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
-  "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+  "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
+  "0000",
 );
 /** Row handler-name index by width (8, 16, 32, 64 bits) and form (register, memory), eight per row. */
 export const ROW_H: Uint16Array = _u16(
@@ -648,7 +652,8 @@ export const ROW_H: Uint16Array = _u16(
   "00000000009700980099009a009b009c00000000009700980099009a009b009c00000000009700980099009a009b009c" +
   "00000000009700980099009a009b009c0000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
-  "0000000000000000000000000000000000000000000000000000000000000000",
+  "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
+  "00000000000000000000000000000000",
 );
 /** Row flags written. */
 export const ROW_FW: Uint16Array = _u16(
@@ -678,7 +683,8 @@ export const ROW_FW: Uint16Array = _u16(
   "08d508d508d508d508d50000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
-  "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+  "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
+  "0000",
 );
 /** Row that replaces each row in 64-bit mode (row + 1; 0: none), from O64 rows. */
 export const ROW_ALT64: Uint16Array = _u16(
@@ -708,7 +714,8 @@ export const ROW_ALT64: Uint16Array = _u16(
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
-  "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+  "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
+  "0000",
 );
 /** Row flags undefined. */
 export const ROW_FU: Uint16Array = _u16(
@@ -738,5 +745,6 @@ export const ROW_FU: Uint16Array = _u16(
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
   "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
-  "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+  "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
+  "0000",
 );

@@ -22,5 +22,7 @@ export const SSE_DEFS: readonly OpDef[] = [
   row("movntps", "0F 2B /rm", "Mdq,Vdq", "", NP),
   row("movntpd", "66 0F 2B /rm", "Mdq,Vdq", ""),
   row("cmp{cmp}ps", "0F C2 /r", "Vdq,Wdq,Ib", "", NP),
+  row("cmp{cmp}pd", "66 0F C2 /r", "Vdq,Wdq,Ib", ""),
+  row("cmp{cmp}ss", "F3 0F C2 /r", "Vdq,Wd,Ib", ""),
   row("cmp{cmp}sd", "F2 0F C2 /r", "Vdq,Wq,Ib", ""),
 ];
