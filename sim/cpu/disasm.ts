@@ -255,8 +255,9 @@ export function formatInsn(i: Insn, ip = 0): string {
         break;
       case Opk.Jb:
       case Opk.Jz: {
-        const t = BigInt(ip + i.len) + BigInt(i.imm);
-        ops.push(hexNum(BigInt.asUintN(osz * 8, t), osz * 2));
+        // A target of 0-9 is printed in decimal, like any small number.
+        const t = BigInt.asUintN(osz * 8, BigInt(ip + i.len) + BigInt(i.imm));
+        ops.push(t <= 9n ? String(t) : hexNum(t, osz * 2));
         break;
       }
       case Opk.Ob:
@@ -322,7 +323,7 @@ export function formatInsn(i: Insn, ip = 0): string {
   // F2 on a near branch is MPX's BND prefix (iced-x86 leaves it off JMP rel8); F3 on RET is
   // printed as REP; F2/F3 on a locked or XCHG memory operand, and F3 on a MOV store, are the
   // HLE hints XACQUIRE/XRELEASE.
-  if (i.pfx & P_REPNE && /^(j(?!e?cxz)|call|ret)(?!.* far)/.test(m) && i.opc !== 0xeb) {
+  if (i.pfx & P_REPNE && /^(j(?![er]?cxz)|call|ret)(?!.* far)/.test(m) && i.opc !== 0xeb) {
     pfx += "bnd ";
   }
   if (i.pfx & P_REP && i.opc === 0xc3) pfx += "rep ";
@@ -332,12 +333,15 @@ export function formatInsn(i: Insn, ip = 0): string {
   if (hle && i.pfx & P_REPNE) pfx = "xacquire " + pfx;
   else if ((hle || store) && i.pfx & P_REP) pfx = "xrelease " + pfx;
   const op0 = ROW_OPS[i.row * 4], op1 = ROW_OPS[i.row * 4 + 1];
-  // Size prefixes the operands do not show are printed as data16/data32, addr16/addr32.
+  // Size prefixes the operands do not show are printed as data16/32/64, addr16/addr32.
   const implicit = op0 === Opk.NONE || op0 === Opk.Jb || op0 === Opk.Jz || op0 === Opk.Iw ||
     op0 === Opk.Ibs || op0 === Opk.Iz || op0 === Opk.Ap || op0 === Opk.Zs;
   const named = m.startsWith("iret") || MNEMONICS[ROW_MNEM[i.row]].includes("/");
-  if (i.pfx & P_OSIZE && i.attr & Attr.WIDE && implicit && !named) {
-    pfx += i.osz === 2 ? "data16 " : "data32 ";
+  // Shown only where the size differs from the default: 16 bits in 16-bit code, 64 for
+  // near branches and stack operations in 64-bit code (which ignore 66 there), else 32.
+  const defOsz = i.mode === 16 ? 2 : i.mode === 64 && i.attr & (Attr.D64 | Attr.F64) ? 8 : 4;
+  if (i.attr & Attr.WIDE && implicit && !named && i.osz !== defOsz) {
+    pfx += `data${i.osz * 8} `;
   }
   const moffs = op0 === Opk.Ob || op0 === Opk.Ov || op1 === Opk.Ob || op1 === Opk.Ov;
   const monitor = m === "monitor";
@@ -347,6 +351,6 @@ export function formatInsn(i: Insn, ip = 0): string {
   if (monitor && i.segPfx >= 0) pfx += _SEG[i.segPfx] + " ";
   // IMUL r, r/m, imm with r/m the same register prints as IMUL r, imm.
   if (m === "imul" && ops.length === 3 && ops[0] === ops[1]) ops.splice(1, 1);
-  const short = op0 === Opk.Jb && (m === "jmp" || m[0] === "j" && m !== "jcxz" && m !== "jecxz");
+  const short = op0 === Opk.Jb && m[0] === "j" && !/^j[er]?cxz$/.test(m);
   return pfx + m + (short ? " short" : "") + (ops.length > 0 ? " " + ops.join(",") : "");
 }
