@@ -39,6 +39,7 @@ import {
   EXIT_TRIPLE_FAULT,
   INTR_HAS_CODE,
   INTR_HW_EXCEPTION,
+  INTR_SW_EXCEPTION,
   INTR_SW_INTERRUPT,
   INTR_VALID,
   vmexit,
@@ -80,8 +81,9 @@ function _info(e: EventSpec): number {
 }
 
 function _external(e: EventSpec): number {
-  // EXT bit of nested error codes: set unless the event is a software interrupt or exception.
-  return e.type === INTR_SW_INTERRUPT || e.type >= 5 ? 0 : 1;
+  // EXT bit of nested error codes: clear for INT n, INT3 and INTO only; INT1 counts as external
+  // (SDM vol. 3 §6.13).
+  return e.type === INTR_SW_INTERRUPT || e.type === INTR_SW_EXCEPTION ? 0 : 1;
 }
 
 // A page fault the CPU raised (not one injected): its address is CR2's or the qualification.
@@ -211,7 +213,9 @@ function _frame(c: CpuState, e: EventSpec): void {
     offHi = rd32(c, g + 8);
     if (rd32(c, g + 12) & 0x1f00) raise(c, 13, gateErr);
   }
-  if (e.type >= INTR_SW_INTERRUPT && ((hi >> 13) & 3) < c.cpl) raise(c, 13, e.vector * 8 + 2);
+  // INT n, INT3 and INTO need gate DPL >= CPL; INT1 does not (SDM vol. 2 INT n/INTO/INT3/INT1).
+  const soft = e.type === INTR_SW_INTERRUPT || e.type === INTR_SW_EXCEPTION;
+  if (soft && ((hi >> 13) & 3) < c.cpl) raise(c, 13, e.vector * 8 + 2);
   if (!(hi & 0x8000)) raise(c, 11, gateErr);
   const sel = lo >>> 16;
   const off = gate === 2 ? lo & 0xffff : ((lo & 0xffff) | (hi & 0xffff0000)) >>> 0;

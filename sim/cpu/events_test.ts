@@ -289,6 +289,9 @@ Deno.test("IA-32e mode: gate and code-segment checks; IST fails loudly", () => {
   };
   // A call gate (type 0xc) is no interrupt or trap gate: #GP(vector * 8 + 2 + EXT).
   assertEquals(bitmapGp(_lm("0f 0b", [[6, 0x3000n, 0x8c]]).cpu), [0x80000b0d, 0x33, 0x80000306]);
+  // EXT is clear for INT3 (and INT n, INTO) but set for INT1, a privileged software exception.
+  assertEquals(bitmapGp(_lm("cc", [[3, 0x3000n, 0x8c]]).cpu), [0x80000b0d, 0x1a, 0x80000603]);
+  assertEquals(bitmapGp(_lm("f1", [[1, 0x3000n, 0x8c]]).cpu), [0x80000b0d, 0x0b, 0x80000501]);
   // The target must be 64-bit code (L = 1, D = 0).
   assertEquals(bitmapGp(_lm("0f 0b", [[6, 0x3000n, 0x8e]], 0x00cf9a00).cpu), [
     0x80000b0d,
