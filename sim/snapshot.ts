@@ -6,7 +6,8 @@
  *
  * What is kept, and why it is enough for what follows:
  * - every vCPU: all Fields (the VMCS), the retired counter, the CPU's
- *   pending injection and MTF exit (`Cpu.pending`), the kproc's private
+ *   pending injection and MTF exit (`Cpu.pending`), the paging registers
+ *   no field holds (PAE PDPTEs, the last page fault's address), the kproc's private
  *   state (`Vmx.kproc`), state, error text and FPsave bytes; the map as its
  *   piece list and its per-page EPT (replaying map lines is not exact: a
  *   merged piece keeps its first part's attributes while each page keeps
@@ -29,13 +30,20 @@
  * @module
  */
 
-import { type EptEntry, Field, GuestRam, PAGE_SIZE } from "./cpu/mod.ts";
+import {
+  type EptEntry,
+  Field,
+  GuestRam,
+  PAGE_SIZE,
+  pagingRegisters,
+  setPagingRegisters,
+} from "./cpu/mod.ts";
 import type { DevSegment, DevVmx, GlobalsegState, Segment } from "./dev/mod.ts";
 import { Chan, type Dev, type NameSpace } from "./ns/mod.ts";
 import { type MemPiece, type SegmentRef, type VcpuOptions, Vmx, type VmxKproc } from "./vmx/mod.ts";
 
 /** The snapshot record's version; restore refuses others. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /** Options a snapshot records; a kernel restores only a snapshot of its own options. */
 export interface SnapshotOptions extends VcpuOptions {
@@ -165,6 +173,7 @@ function _vcpu(v: Vmx, reg: _Registry): Record<string, unknown> {
     fields,
     retired: BigInt(cpu.retired),
     cpu: { ...cpu.pending, deadMessage: cpu.deadMessage, newBlock: cpu.newBlock },
+    paging: pagingRegisters(cpu),
     kproc: v.kproc,
     fp: v.fp.slice(),
     pieces: pieces.map((p) => [
@@ -366,6 +375,12 @@ function _loadVcpu(
   };
   v.cpu.deadMessage = _str(c.deadMessage, "deadMessage");
   v.cpu.newBlock = _int(c.newBlock, "newBlock");
+  const p = _obj(r.paging, "paging");
+  setPagingRegisters(v.cpu, {
+    pdpte: _arr(p.pdpte, "pdpte").map((n) => _int(n, "pdpte")),
+    pdpteValid: _bool(p.pdpteValid, "pdpteValid"),
+    pfLin: _int(p.pfLin, "pfLin"),
+  });
   const k = _obj(r.kproc, "kproc");
   v.kproc = {
     onentry: _int(k.onentry, "onentry"),

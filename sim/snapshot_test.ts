@@ -228,7 +228,7 @@ Deno.test("restore refuses other versions, other options and malformed records",
         'not {"eve":"glenda","quantum":5,"waitBudget":100000000,"rdrandSeed":0}',
     ),
   );
-  throws(() => k.restore({ ...snap, version: 9 }), new Error("snapshot: version 9, not 1"));
+  throws(() => k.restore({ ...snap, version: 9 }), new Error("snapshot: version 9, not 2"));
   throws(() => k.restore(7), new Error("snapshot: snapshot is not a record"));
   const ok = new Kernel();
   throws(

@@ -107,5 +107,6 @@ export {
   undefinedResult,
 } from "./undefined_flags.ts";
 export { randomSeed, setRandomSeed } from "./exec_misc.ts";
+export { type PagingRegisters, pagingRegisters, setPagingRegisters } from "./paging.ts";
 export { REP_CHUNK } from "./exec_string.ts";
 export { type OpDef, OPDEFS } from "./defs.ts";

@@ -139,6 +139,31 @@ export function walkCacheable(): boolean {
   return _cacheable;
 }
 
+/** The paging state no VMCS field holds, as a snapshot carries it. */
+export interface PagingRegisters {
+  /** The four PDPTE registers as low, high 32-bit halves (PAE paging). */
+  readonly pdpte: readonly number[];
+  /** Whether the PDPTE registers were loaded (by MOV to CR0, CR3 or CR4). */
+  readonly pdpteValid: boolean;
+  /** Linear address of the last page fault raised (low 32 bits, or the folded 64-bit form). */
+  readonly pfLin: number;
+}
+
+/** A copy of `c`'s paging registers (for snapshots). */
+export function pagingRegisters(c: CpuState): PagingRegisters {
+  const s = _state(c);
+  return { pdpte: Array.from(s.pdpte), pdpteValid: s.pdpteValid, pfLin: s.pfLin };
+}
+
+/** Set `c`'s paging registers from a snapshot's copy. */
+export function setPagingRegisters(c: CpuState, r: PagingRegisters): void {
+  const s = _state(c);
+  if (r.pdpte.length !== 8) throw new Error(`${r.pdpte.length} PDPTE halves, not 8`);
+  s.pdpte.set(r.pdpte);
+  s.pdpteValid = r.pdpteValid;
+  s.pfLin = r.pfLin;
+}
+
 /** The linear address of the last page fault raised (for CR2 or the exit qualification). */
 export function faultAddress(c: CpuState): number {
   return _state(c).pfLin;

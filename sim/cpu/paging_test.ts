@@ -1,9 +1,10 @@
-import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, throws as assertThrows } from "node:assert/strict";
 import { EPT_READ } from "./bus.ts";
 import { enterLong, entryLo, identity4, setEntry } from "./_paging_testing.ts";
 import { cpuWith, num, type TestMap } from "./_testing.ts";
 import { type Cpu, RunStatus } from "./cpu.ts";
 import { Field } from "./fields.ts";
+import { pagingRegisters, setPagingRegisters } from "./paging.ts";
 
 const _ROOT = 0x10000, _PT = 0x13000;
 
@@ -274,6 +275,14 @@ Deno.test("PAE paging set up by the guest: MOV CR loads the PDPTEs, #GP for rese
     0x80000031,
     0x20,
   ]);
+  // The registers a snapshot carries, and back.
+  const regs = pagingRegisters(ok.cpu);
+  assertEquals(regs, { pdpte: [0x11001, 0, 0, 0, 0, 0, 0, 0], pdpteValid: true, pfLin: 0 });
+  const fresh = t(0x11001).cpu;
+  assertEquals(pagingRegisters(fresh).pdpteValid, false);
+  setPagingRegisters(fresh, regs);
+  assertEquals(pagingRegisters(fresh), regs);
+  assertThrows(() => setPagingRegisters(fresh, { ...regs, pdpte: [1] }), /1 PDPTE halves, not 8/);
   // The PDPTE registers have no A bit; the PDE and PTE get theirs.
   assertEquals([entryLo(ok.map, 0x10000), entryLo(ok.map, 0x11000)], [0x11001, 0x12027]);
   // Bits 2:1 are reserved in a PDPTE: MOV to CR0 raises #GP(0) and leaves CR0.
