@@ -1,14 +1,131 @@
 /**
  * x87 floating-point rows (D8-DF, FWAIT): decoded, not executed yet.
  *
+ * Spelled as iced-x86 prints them: the implicit stack top is shown (`fadd
+ * st,dword ptr [rax]`, `fst dword ptr [rax],st`), a register form with
+ * ST(1), the SDM's operand-less default, is printed with no operands
+ * (`D8 D1` is `fcom`, `DE C1` is `faddp`), and the environment and state
+ * areas of FLDENV/FNSTENV/FRSTOR/FNSAVE have no size. The reserved aliases
+ * Intel CPUs execute (D9 D8-DF `fstpnce`, DC D0-DF, DD C8-CF, DE D0-D7,
+ * DF C8-DF) are listed, and so are FNENI, FNDISI and FNSETPM, no-ops
+ * since the 387.
+ *
  * @module
  */
 
 import { type OpDef, row } from "./defs_row.ts";
 
-/** x87 floating-point rows. */
-export const X87_DEFS: readonly OpDef[] = [
-  row("fadd", "D8 /0m", "ST0,Md", ""),
-  row("fadd", "D8 /0r", "ST0,STi", ""),
-  row("fld", "DB /5m", "ST0,Mt", ""),
+const _hex = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+
+/** Arithmetic in /N order, shared by D8/DC (real) and DA/DE (integer) memory forms. */
+const _ARITH = ["add", "mul", "com", "comp", "sub", "subr", "div", "divr"];
+
+/**
+ * Memory forms by opcode, /0 to /7: [mnemonic, form], or null where the
+ * slot is #UD. Arithmetic ones come from _ARITH.
+ */
+// deno-fmt-ignore
+const _MEM: readonly (readonly (readonly [string, string] | null)[])[] = [
+  _ARITH.map((a) => [`f${a}`, "ST0,Md"] as const),
+  [["fld", "ST0,Md"], null, ["fst", "Md,ST0"], ["fstp", "Md,ST0"],
+    ["fldenv", "M"], ["fldcw", "Mw"], ["fnstenv", "M"], ["fnstcw", "Mw"]],
+  _ARITH.map((a) => [`fi${a}`, "ST0,Md"] as const),
+  [["fild", "ST0,Md"], ["fisttp", "Md,ST0"], ["fist", "Md,ST0"], ["fistp", "Md,ST0"],
+    null, ["fld", "ST0,Mt"], null, ["fstp", "Mt,ST0"]],
+  _ARITH.map((a) => [`f${a}`, "ST0,Mq"] as const),
+  [["fld", "ST0,Mq"], ["fisttp", "Mq,ST0"], ["fst", "Mq,ST0"], ["fstp", "Mq,ST0"],
+    ["frstor", "M"], null, ["fnsave", "M"], ["fnstsw", "Mw"]],
+  _ARITH.map((a) => [`fi${a}`, "ST0,Mw"] as const),
+  [["fild", "ST0,Mw"], ["fisttp", "Mw,ST0"], ["fist", "Mw,ST0"], ["fistp", "Mw,ST0"],
+    ["fbld", "ST0,Mt"], ["fild", "ST0,Mq"], ["fbstp", "Mt,ST0"], ["fistp", "Mq,ST0"]],
 ];
+
+/**
+ * Register forms by opcode, /0 to /7: [mnemonic, form], or null where the
+ * row has only exact-byte forms (below) or none. A mnemonic ending in `*`
+ * prints no operands for ST(1) (rm = 1).
+ */
+// deno-fmt-ignore
+const _REG: readonly (readonly (readonly [string, string] | null)[])[] = [
+  [["fadd", "ST0,STi"], ["fmul", "ST0,STi"], ["fcom*", "ST0,STi"], ["fcomp*", "ST0,STi"],
+    ["fsub", "ST0,STi"], ["fsubr", "ST0,STi"], ["fdiv", "ST0,STi"], ["fdivr", "ST0,STi"]],
+  [["fld", "ST0,STi"], ["fxch*", "ST0,STi"], null, ["fstpnce", "STi,ST0"], null, null, null, null],
+  [["fcmovb", "ST0,STi"], ["fcmove", "ST0,STi"], ["fcmovbe", "ST0,STi"], ["fcmovu", "ST0,STi"],
+    null, null, null, null],
+  [["fcmovnb", "ST0,STi"], ["fcmovne", "ST0,STi"], ["fcmovnbe", "ST0,STi"],
+    ["fcmovnu", "ST0,STi"], null, ["fucomi", "ST0,STi"], ["fcomi", "ST0,STi"], null],
+  [["fadd", "STi,ST0"], ["fmul", "STi,ST0"], ["fcom*", "ST0,STi"], ["fcomp*", "ST0,STi"],
+    ["fsubr", "STi,ST0"], ["fsub", "STi,ST0"], ["fdivr", "STi,ST0"], ["fdiv", "STi,ST0"]],
+  [["ffree", "STi"], ["fxch*", "ST0,STi"], ["fst", "STi,ST0"], ["fstp", "STi,ST0"],
+    ["fucom*", "ST0,STi"], ["fucomp*", "ST0,STi"], null, null],
+  [["faddp*", "STi,ST0"], ["fmulp*", "STi,ST0"], ["fcomp*", "ST0,STi"], null,
+    ["fsubrp*", "STi,ST0"], ["fsubp*", "STi,ST0"], ["fdivrp*", "STi,ST0"], ["fdivp*", "STi,ST0"]],
+  [["ffreep", "STi"], ["fxch*", "ST0,STi"], ["fstp", "STi,ST0"], ["fstp", "STi,ST0"],
+    null, ["fucomip", "ST0,STi"], ["fcomip", "ST0,STi"], null],
+];
+
+/** Register forms that are one exact ModRM byte: [opcode, first ModRM byte, mnemonics...]. */
+// deno-fmt-ignore
+const _EXACT: readonly (readonly [number, number, ...string[]])[] = [
+  [0xd9, 0xd0, "fnop"],
+  [0xd9, 0xe0, "fchs", "fabs", "", "", "ftst", "fxam"],
+  [0xd9, 0xe8, "fld1", "fldl2t", "fldl2e", "fldpi", "fldlg2", "fldln2", "fldz"],
+  [0xd9, 0xf0, "f2xm1", "fyl2x", "fptan", "fpatan", "fxtract", "fprem1", "fdecstp", "fincstp",
+    "fprem", "fyl2xp1", "fsqrt", "fsincos", "frndint", "fscale", "fsin", "fcos"],
+  [0xda, 0xe9, "fucompp"],
+  [0xdb, 0xe0, "fneni", "fndisi", "fnclex", "fninit", "fnsetpm"],
+  [0xde, 0xd9, "fcompp"],
+];
+
+function _x87(): OpDef[] {
+  const rows: OpDef[] = [];
+  for (let k = 0; k < 8; k++) {
+    const op = _hex(0xd8 + k);
+    _MEM[k].forEach((d, r) => {
+      if (d !== null) rows.push(row(d[0], `${op} /${r}m`, d[1], ""));
+    });
+    _REG[k].forEach((d, r) => {
+      if (d === null) return;
+      const m = d[0].replace("*", "");
+      rows.push(row(m, `${op} /${r}r`, d[1], ""));
+      // Later rows take their ModRM slot over: ST(1) with no operands.
+      if (d[0].endsWith("*")) rows.push(row(m, `${op} ${_hex(0xc1 + r * 8)}`, "", ""));
+    });
+  }
+  for (const [op, first, ...names] of _EXACT) {
+    names.forEach((m, j) => {
+      if (m !== "") rows.push(row(m, `${_hex(op)} ${_hex(first + j)}`, "", ""));
+    });
+  }
+  // FNSTSW AX: no operand kind names AX whatever REX.B says, so the mnemonic carries it.
+  rows.push(row("fnstsw ax", "DF E0", "", ""), row("fwait", "9B", "", ""));
+  // With 66 the D9 and DD rows again, the 66 slot being a group of its own (after every
+  // unprefixed row: the generator makes D9 and DD prefix nodes).
+  return rows.concat(rows.filter((d) => /^D[9D] /.test(d.enc)).map(_osize));
+}
+
+/**
+ * The 66 copy of a D9 or DD row. An operand-size prefix that changes the
+ * size of the environment or state area (14 or 94 bytes with 16-bit
+ * operands, 28 or 108 with 32) makes iced-x86 name that size; as no Osz
+ * size prints those names, the mnemonic carries them, picked by operand
+ * size (REX.W makes it 32-bit again: no name).
+ */
+function _osize(d: OpDef): OpDef {
+  const area = _AREA[d.mnem];
+  const m = area === undefined
+    ? d.mnem
+    : `${d.mnem} ${area[0]} ptr/${d.mnem} ${area[1]} ptr/${d.mnem}`;
+  return row(m, `66 ${d.enc}`, d.form, d.h);
+}
+
+/** Area names by operand size 16 and 32, as iced-x86 prints them. */
+const _AREA: Readonly<Record<string, readonly [string, string]>> = {
+  fldenv: ["fpuenv14", "fpuenv28"],
+  fnstenv: ["fpuenv14", "fpuenv28"],
+  frstor: ["fpustate94", "fpustate108"],
+  fnsave: ["fpustate94", "fpustate108"],
+};
+
+/** x87 floating-point rows. */
+export const X87_DEFS: readonly OpDef[] = _x87();
