@@ -9,7 +9,12 @@
  * decodes that needs a feature no Intel CPU has (AMD's SSE4a, XOP, 3DNow!,
  * SVM...; VIA's PadLock; the *_ONLY features of old CPUs) counts as invalid.
  * So does AVX-512 (every EVEX encoding): the modeled CPU is a Skylake client
- * part (sim/vmx/host.ts), which has none and raises #UD on an EVEX prefix.
+ * part (sim/vmx/host.ts), which has none and raises #UD on an EVEX prefix;
+ * nor has it TSX (XBEGIN, XABORT, XEND, XTEST: RTM and HLE were removed from
+ * Skylake client parts by microcode) or SGX's ENCLV (oversubscription).
+ * Where the vendors differ on one encoding iced-x86 takes AMD's side:
+ * SYSCALL and SYSRET outside 64-bit mode are #UD on Intel (SDM vol. 2), so
+ * they count as invalid there too.
  *
  * Telling the 15-byte limit from other invalid encodings: iced reports both
  * as invalid, at length 15 for the limit. Such a case is decoded again with
@@ -67,10 +72,13 @@ const _NOT_INTEL: ReadonlySet<number> = new Set(
           "MOVDIR64B",
           "MOVDIRI",
           "MSRLIST",
+          "OSS",
           "PCONFIG",
           "PKU",
           "PTWRITE",
           "RAO_INT",
+          "RTM",
+          "HLE_or_RTM",
           "SERIALIZE",
           "SHA",
           "SHA512",
@@ -106,6 +114,8 @@ const _NOT_INTEL: ReadonlySet<number> = new Set(
     )
     .map(([, v]) => v as number),
 );
+/** Instructions Intel has in 64-bit mode only where AMD (and iced-x86) have them everywhere. */
+const _LONG_ONLY: ReadonlySet<Mnemonic> = new Set([Mnemonic.Syscall, Mnemonic.Sysret]);
 const _MAX_LEN = 15;
 const _IMM64: ReadonlySet<OpKind | undefined> = new Set([
   OpKind.Immediate64,
@@ -166,14 +176,8 @@ export class IcedDecoder {
         ? { status: "toolong", len: _MAX_LEN, text: "toolong" }
         : { status: "invalid", len, text: "invalid" };
     }
-    const alien = this.#alien();
-    if (alien !== undefined) {
-      return {
-        status: "invalid",
-        len,
-        text: `invalid (${CpuidFeature[alien]}: not on the modeled CPU)`,
-      };
-    }
+    const absent = this.#absent(mode);
+    if (absent !== undefined) return { status: "invalid", len, text: `invalid (${absent})` };
     const text = this.#fmt.format(i);
     const norm = normalizeIntel(text, mode, { mem: this.#memRef(mode), numbers: this.#numbers() });
     return { status: "ok", len, text, norm };
@@ -185,21 +189,28 @@ export class IcedDecoder {
     this.#insn.free();
   }
 
-  /** The first feature of the decoded instruction no Intel CPU has. */
-  #alien(): CpuidFeature | undefined {
+  /**
+   * Why the decoded instruction is #UD on the modeled CPU though iced-x86
+   * decodes it: a feature it lacks, or Intel's side of a vendor difference.
+   */
+  #absent(mode: number): string | undefined {
     const i = this.#insn;
     // RDSSP is in the reserved-NOP space (F3 0F 1E /1): a NOP on a CPU without CET.
     const nop = i.mnemonic === Mnemonic.Rdsspd || i.mnemonic === Mnemonic.Rdsspq;
-    return Array.from(i.cpuidFeatures()).find((f) =>
+    const f = Array.from(i.cpuidFeatures()).find((f) =>
       _NOT_INTEL.has(f) && !(nop && f === CpuidFeature.CET_SS)
     );
+    if (f !== undefined) return `${CpuidFeature[f]}: not on the modeled CPU`;
+    if (mode !== 64 && _LONG_ONLY.has(i.mnemonic)) return "Intel: 64-bit mode only";
+    return undefined;
   }
 
   #tooLong(mode: number, bytes: Uint8Array): boolean {
     const [short, removed] = inertPrefixesRemoved(mode, bytes);
     if (removed === 0) return false;
     const err = this.#decodeOut(mode, short);
-    return err === DecoderError.NoMoreBytes || !this.#insn.isInvalid && this.#alien() === undefined;
+    return err === DecoderError.NoMoreBytes ||
+      !this.#insn.isInvalid && this.#absent(mode) === undefined;
   }
 
   /** 64-bit immediates and branch targets by formatted operand position. */

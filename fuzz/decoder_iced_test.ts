@@ -64,6 +64,35 @@ Deno.test("IcedDecoder: instructions no Intel CPU has are invalid", () => {
   });
 });
 
+Deno.test("IcedDecoder: TSX and ENCLV are not on the modeled Skylake client", () => {
+  _with((iced) => {
+    assertEquals(show(iced, 64, "c6 f8 05"), "invalid 3 invalid (RTM: not on the modeled CPU)");
+    assertEquals(
+      show(iced, 32, "c7 f8 00 00 00 00"),
+      "invalid 6 invalid (RTM: not on the modeled CPU)",
+    );
+    assertEquals(show(iced, 64, "0f 01 d5"), "invalid 3 invalid (RTM: not on the modeled CPU)");
+    assertEquals(
+      show(iced, 16, "0f 01 d6"),
+      "invalid 3 invalid (HLE_or_RTM: not on the modeled CPU)",
+    );
+    assertEquals(show(iced, 64, "0f 01 c0"), "invalid 3 invalid (OSS: not on the modeled CPU)");
+    // SGX1 is on Skylake; HLE's prefixes on a locked instruction are plain F2/F3.
+    assertEquals(show(iced, 64, "0f 01 cf"), "ok 3 encls");
+    assertEquals(show(iced, 64, "f2 f0 01 00"), "ok 4 lock add dword [rax], eax");
+  });
+});
+
+Deno.test("IcedDecoder: SYSCALL and SYSRET are 64-bit-mode only, as on Intel", () => {
+  _with((iced) => {
+    assertEquals(show(iced, 32, "0f 05"), "invalid 2 invalid (Intel: 64-bit mode only)");
+    assertEquals(show(iced, 16, "0f 07"), "invalid 2 invalid (Intel: 64-bit mode only)");
+    assertEquals(show(iced, 64, "0f 05"), "ok 2 syscall");
+    assertEquals(show(iced, 64, "48 0f 07"), "ok 3 sysretq");
+    assertEquals(show(iced, 32, "0f 34"), "ok 2 sysenter");
+  });
+});
+
 Deno.test("IcedDecoder: the 15-byte limit told apart from invalid encodings", () => {
   _with((iced) => {
     assertEquals(show(iced, 32, "66 ".repeat(15) + "90"), "toolong 15 toolong");
