@@ -353,7 +353,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
         } else if (op === Opk.Ms) return _finish(i, DEC_INVALID);
         else {
           i.rm = op === Opk.Q ? rmf : rmf | ((rex & 1) << 3);
-          if (op === Opk.R) i.rmX = laneOf(i.rm, _dq(mode, rex), rex);
+          if (op === Opk.R) i.rmX = laneOf(i.rm, 4, rex);
         }
         break;
       case Opk.U:
@@ -381,9 +381,18 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
         break;
       case Opk.Gb:
       case Opk.Gw:
+      case Opk.Gd:
       case Opk.Gv:
       case Opk.Gdq: {
-        const size = op === Opk.Gb ? 1 : op === Opk.Gw ? 2 : op === Opk.Gdq ? _dq(mode, rex) : osz;
+        const size = op === Opk.Gb
+          ? 1
+          : op === Opk.Gw
+          ? 2
+          : op === Opk.Gd
+          ? 4
+          : op === Opk.Gdq
+          ? _dq(mode, rex)
+          : osz;
         i.reg = regf | ((rex & 4) << 1);
         i.regX = laneOf(i.reg, size, rex);
         break;

@@ -162,7 +162,7 @@ export function formatInsn(i: Insn, ip = 0): string {
         ops.push(_mem(i, ip, vsize));
         break;
       case Opk.R:
-        ops.push(i.rm >= 0 ? regName(i.rm, dq) : _mem(i, ip, vsize));
+        ops.push(i.rm >= 0 ? regName(i.rm, 4) : _mem(i, ip, vsize));
         break;
       case Opk.ST0:
         ops.push("st");
@@ -210,6 +210,9 @@ export function formatInsn(i: Insn, ip = 0): string {
         break;
       case Opk.Gw:
         ops.push(regName(i.reg, 2));
+        break;
+      case Opk.Gd:
+        ops.push(regName(i.reg, 4));
         break;
       case Opk.Gv:
       case Opk.Gy:
@@ -316,8 +319,8 @@ export function formatInsn(i: Insn, ip = 0): string {
   }
   let pfx = "";
   if (i.pfx & P_LOCK) pfx += "lock ";
-  if (i.pfx & P_REP && (i.opc & 0xfc) === 0x6c) pfx += "rep ";
-  else if (i.pfx & P_REPNE && (i.opc & 0xfc) === 0x6c) pfx += "repne ";
+  if (i.pfx & P_REP && (i.opc & ~3) === 0x6c) pfx += "rep ";
+  else if (i.pfx & P_REPNE && (i.opc & ~3) === 0x6c) pfx += "repne ";
   let m = _mnemonic(i);
   if (m.includes("{")) m = _pseudo(m, i, ops);
   // F2 on a near branch is MPX's BND prefix (iced-x86 leaves it off JMP rel8); F3 on RET is

@@ -127,8 +127,10 @@ export enum Opk {
   N,
   /** Memory of the operand's size (x87, SSE, system): the register form is invalid. */
   Ms,
-  /** General register sized as Edq in ModRM r/m, or memory of the operand's size (PEXTRB, PINSRW). */
+  /** A 32-bit general register in ModRM r/m (even with REX.W), or memory of the operand's size (PEXTRB, PINSRW). */
   R,
+  /** ModRM reg, a 32-bit general register even with REX.W (MOVMSKPS, PMOVMSKB, PEXTRW). */
+  Gd,
   /** x87 stack top, ST(0), printed `st`. */
   ST0,
   /** x87 register ST(i), i from ModRM r/m. */
