@@ -10,7 +10,6 @@
  */
 
 import { type OpDef, row } from "./defs_row.ts";
-import { Attr } from "./operands.ts";
 
 /** [opcode, mnemonic] of the rows sharing one encoding pattern and form. */
 type _Ops = readonly (readonly [number, string])[];
@@ -129,26 +128,6 @@ function _fma(): OpDef[] {
   );
 }
 
-/**
- * 0F3A 16 and 22 with VEX.W1: the doubleword forms outside 64-bit mode (W is
- * ignored there), the quadword forms in it.
- */
-function _dq64(): OpDef[] {
-  const pairs: readonly (readonly [number, string, string])[] = [
-    [0x16, "vpextr", "R#,Vdq,Ib"],
-    [0x22, "vpinsr", "Vdq,Hdq,R#,Ib"],
-  ];
-  return pairs.flatMap(([op, m, form]) => [
-    row(`${m}d`, `VEX.128.66.0F3A.W0 ${_hex(op)} /r`, form.replace("#", "d"), ""),
-    row(`${m}d`, `VEX.128.66.0F3A.W1 ${_hex(op)} /r`, form.replace("#", "d"), "", {
-      attr: Attr.I64,
-    }),
-    row(`${m}q`, `VEX.128.66.0F3A.W1 ${_hex(op)} /r`, form.replace("#", "q"), "", {
-      attr: Attr.O64,
-    }),
-  ]);
-}
-
 /** AVX, AVX2, FMA, F16C, AES and PCLMULQDQ rows of the VEX 0F38 and 0F3A maps. */
 export const AVX2_DEFS: readonly OpDef[] = [
   // 0F38
@@ -200,14 +179,16 @@ export const AVX2_DEFS: readonly OpDef[] = [
   ..._rows("0F3A", "128", "WIG", "Rd,Vdq,Ib", [[0x17, "vextractps"]]),
   ..._rows("0F3A", "128", "WIG", "Vdq,Hdq,Rb,Ib", [[0x20, "vpinsrb"]]),
   ..._rows("0F3A", "128", "WIG", "Vdq,Hdq,Wd,Ib", [[0x21, "vinsertps"]]),
-  ..._dq64(),
+  // VEX.W1 makes the operand size 64 in 64-bit mode only; elsewhere W is ignored.
+  ..._rows("0F3A", "128", "WIG", "Edq,Vdq,Ib", [[0x16, "vpextrd/vpextrd/vpextrq"]]),
+  ..._rows("0F3A", "128", "WIG", "Vdq,Hdq,Edq,Ib", [[0x22, "vpinsrd/vpinsrd/vpinsrq"]]),
   ..._rows("0F3A", "256", "W0", "Vqq,Hqq,Wdq,Ib", [[0x18, "vinsertf128"], [0x38, "vinserti128"]]),
   ..._rows("0F3A", "256", "W0", "Wdq,Vqq,Ib", [[0x19, "vextractf128"], [0x39, "vextracti128"]]),
   ..._rows("0F3A", "Lx", "W0", "Wxh,Vx,Ib", [[0x1d, "vcvtps2ph"]]),
   ..._rows("0F3A", "128", "WIG", "Vdq,Hdq,Wdq,Ib", _IMM3_128),
   row("vblendvps", "VEX.Lx.66.0F3A.W0 4A /r", "Vx,Hx,Wx,Lx", ""),
   ..._rows("0F3A", "Lx", "W0", "Vx,Hx,Wx,Lx", [[0x4b, "vblendvpd"], [0x4c, "vpblendvb"]]),
-  // With VEX.W1 in 64-bit mode (operand size 64) PCMPESTRM/I compare 64-bit lengths.
+  // With VEX.W1 in 64-bit mode PCMPESTRM/I take 64-bit lengths in RAX and RDX.
   ..._byW("0F3A", "128", 0x60, ["vpcmpestrm", "vpcmpestrm/vpcmpestrm/vpcmpestrm64"], "Vdq,Wdq,Ib"),
   ..._byW("0F3A", "128", 0x61, ["vpcmpestri", "vpcmpestri/vpcmpestri/vpcmpestri64"], "Vdq,Wdq,Ib"),
   ..._rows("0F3A", "128", "WIG", "Vdq,Wdq,Ib", _IMM2_128),
