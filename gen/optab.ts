@@ -70,7 +70,7 @@ const _WIDE_OPS = new Set([
 ]);
 
 // Vector, MMX, x87-memory and sized-memory operands: a kind letter, then an Osz size name.
-const _SIZED = /^(V|W|U|H|L|P|Q|N|M|R)(b|w|d|q|f|t|dq|qq|x|xh|xq|xo)$/;
+const _SIZED = /^(V|W|U|H|L|P|Q|N|M|R)(b|w|d|q|f|t|dq|qq|x|xh|xq|xo|fenv|fstate)$/;
 const _SIZED_KIND: Readonly<Record<string, Opk>> = {
   V: Opk.V,
   W: Opk.W,

@@ -5,7 +5,8 @@
  * st,dword ptr [rax]`, `fst dword ptr [rax],st`), a register form with
  * ST(1), the SDM's operand-less default, is printed with no operands
  * (`D8 D1` is `fcom`, `DE C1` is `faddp`), and the environment and state
- * areas of FLDENV/FNSTENV/FRSTOR/FNSAVE have no size. The reserved aliases
+ * areas of FLDENV/FNSTENV/FRSTOR/FNSAVE are named only when an operand-size
+ * prefix changes their size (`fpuenv14 ptr`). The reserved aliases
  * Intel CPUs execute (D9 D8-DF `fstpnce`, DC D0-DF, DD C8-CF, DE D0-D7,
  * DF C8-DF) are listed, and so are FNENI, FNDISI and FNSETPM, no-ops
  * since the 387.
@@ -28,13 +29,13 @@ const _ARITH = ["add", "mul", "com", "comp", "sub", "subr", "div", "divr"];
 const _MEM: readonly (readonly (readonly [string, string] | null)[])[] = [
   _ARITH.map((a) => [`f${a}`, "ST0,Md"] as const),
   [["fld", "ST0,Md"], null, ["fst", "Md,ST0"], ["fstp", "Md,ST0"],
-    ["fldenv", "M"], ["fldcw", "Mw"], ["fnstenv", "M"], ["fnstcw", "Mw"]],
+    ["fldenv", "Mfenv"], ["fldcw", "Mw"], ["fnstenv", "Mfenv"], ["fnstcw", "Mw"]],
   _ARITH.map((a) => [`fi${a}`, "ST0,Md"] as const),
   [["fild", "ST0,Md"], ["fisttp", "Md,ST0"], ["fist", "Md,ST0"], ["fistp", "Md,ST0"],
     null, ["fld", "ST0,Mt"], null, ["fstp", "Mt,ST0"]],
   _ARITH.map((a) => [`f${a}`, "ST0,Mq"] as const),
   [["fld", "ST0,Mq"], ["fisttp", "Mq,ST0"], ["fst", "Mq,ST0"], ["fstp", "Mq,ST0"],
-    ["frstor", "M"], null, ["fnsave", "M"], ["fnstsw", "Mw"]],
+    ["frstor", "Mfstate"], null, ["fnsave", "Mfstate"], ["fnstsw", "Mw"]],
   _ARITH.map((a) => [`fi${a}`, "ST0,Mw"] as const),
   [["fild", "ST0,Mw"], ["fisttp", "Mw,ST0"], ["fist", "Mw,ST0"], ["fistp", "Mw,ST0"],
     ["fbld", "ST0,Mt"], ["fild", "ST0,Mq"], ["fbstp", "Mt,ST0"], ["fistp", "Mq,ST0"]],
@@ -97,35 +98,9 @@ function _x87(): OpDef[] {
       if (m !== "") rows.push(row(m, `${_hex(op)} ${_hex(first + j)}`, "", ""));
     });
   }
-  // FNSTSW AX: no operand kind names AX whatever REX.B says, so the mnemonic carries it.
-  rows.push(row("fnstsw ax", "DF E0", "", ""), row("fwait", "9B", "", ""));
-  // With 66 the D9 and DD rows again, the 66 slot being a group of its own (after every
-  // unprefixed row: the generator makes D9 and DD prefix nodes).
-  return rows.concat(rows.filter((d) => /^D[9D] /.test(d.enc)).map(_osize));
+  rows.push(row("fnstsw", "DF E0", "AX", ""), row("fwait", "9B", "", ""));
+  return rows;
 }
-
-/**
- * The 66 copy of a D9 or DD row. An operand-size prefix that changes the
- * size of the environment or state area (14 or 94 bytes with 16-bit
- * operands, 28 or 108 with 32) makes iced-x86 name that size; as no Osz
- * size prints those names, the mnemonic carries them, picked by operand
- * size (REX.W makes it 32-bit again: no name).
- */
-function _osize(d: OpDef): OpDef {
-  const area = _AREA[d.mnem];
-  const m = area === undefined
-    ? d.mnem
-    : `${d.mnem} ${area[0]} ptr/${d.mnem} ${area[1]} ptr/${d.mnem}`;
-  return row(m, `66 ${d.enc}`, d.form, d.h);
-}
-
-/** Area names by operand size 16 and 32, as iced-x86 prints them. */
-const _AREA: Readonly<Record<string, readonly [string, string]>> = {
-  fldenv: ["fpuenv14", "fpuenv28"],
-  fnstenv: ["fpuenv14", "fpuenv28"],
-  frstor: ["fpustate94", "fpustate108"],
-  fnsave: ["fpustate94", "fpustate108"],
-};
 
 /** x87 floating-point rows. */
 export const X87_DEFS: readonly OpDef[] = _x87();

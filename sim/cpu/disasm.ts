@@ -9,7 +9,7 @@
 
 import { MNEMONICS, ROW_MNEM, ROW_OPS } from "./_optab.ts";
 import { type Insn, P_ASIZE, P_LOCK, P_OSIZE, P_REP, P_REPNE } from "./insn.ts";
-import { Attr, Opk, oszBytes } from "./operands.ts";
+import { Attr, Opk, Osz, oszBytes } from "./operands.ts";
 import { DS, SS, ZERO_LANE } from "./state.ts";
 
 const _R8 = ["al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil"];
@@ -26,6 +26,22 @@ const _PTR: Record<number, string> = {
   16: "xmmword ptr ",
   32: "ymmword ptr ",
 };
+
+/**
+ * The x87 environment or state area's size name when the operand size is
+ * not the mode's default (16 bits in 16-bit code, else 32; REX.W counts as
+ * 32), as iced-x86 prints it; else nothing.
+ */
+function _area(i: Insn, s: Osz): string {
+  if (s !== Osz.fenv && s !== Osz.fstate) return "";
+  const o16 = i.osz === 2;
+  if (o16 === (i.mode === 16)) return "";
+  return s === Osz.fenv
+    ? (o16 ? "fpuenv14 ptr " : "fpuenv28 ptr ")
+    : o16
+    ? "fpustate94 ptr "
+    : "fpustate108 ptr ";
+}
 
 /** XMM or YMM register `n` for an operand of `size` bytes. */
 function _vreg(n: number, size: number): string {
@@ -159,7 +175,10 @@ export function formatInsn(i: Insn, ip = 0): string {
         ops.push(i.rm >= 0 ? `mm${i.rm}` : _mem(i, ip, vsize));
         break;
       case Opk.Ms:
-        ops.push(_mem(i, ip, vsize));
+        ops.push(_area(i, code >> 8) + _mem(i, ip, vsize));
+        break;
+      case Opk.AX:
+        ops.push("ax");
         break;
       case Opk.R:
         ops.push(i.rm >= 0 ? regName(i.rm, 4) : _mem(i, ip, vsize));

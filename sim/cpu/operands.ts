@@ -129,6 +129,8 @@ export enum Opk {
   Ms,
   /** A 32-bit general register in ModRM r/m (even with REX.W), or memory of the operand's size (PEXTRB, PINSRW). */
   R,
+  /** AX, whatever REX says (FNSTSW AX). */
+  AX,
   /** ModRM reg, a 32-bit general register even with REX.W (MOVMSKPS, PMOVMSKB, PEXTRW). */
   Gd,
   /** x87 stack top, ST(0), printed `st`. */
@@ -173,6 +175,10 @@ export enum Osz {
   xq,
   /** An eighth of `x`: 2 or 4 bytes. */
   xo,
+  /** The x87 environment: 14 or 28 bytes by operand size, named only where that is not the default. */
+  fenv,
+  /** The x87 state: 94 or 108 bytes by operand size, named like `fenv`. */
+  fstate,
 }
 
 /** Bytes of an operand of size `s` under VEX.L = `l` (0 for NONE). */
