@@ -46,44 +46,50 @@ function _packed(op: number, name: string, form: string): _Enc[] {
 }
 
 /**
- * Integer operations with an MMX and an SSE2 form, by opcode from 60, D0 and F0 ("-": none).
- * The low unpacks read only a doubleword of MMX memory.
+ * Integer operations with an MMX and an SSE2 form, by opcode from 60 and from D0 ("-": none).
+ * The low unpacks (60-62) read only a doubleword of MMX memory.
  */
-const _INT: Readonly<Record<number, string>> = {
-  0x60: "punpcklbw punpcklwd punpckldq packsswb pcmpgtb pcmpgtw pcmpgtd packuswb " +
+const _INT: readonly [base: number, names: string][] = [
+  [
+    0x60,
+    "punpcklbw punpcklwd punpckldq packsswb pcmpgtb pcmpgtw pcmpgtd packuswb " +
     "punpckhbw punpckhwd punpckhdq packssdw - - - - " +
     "- - - - pcmpeqb pcmpeqw pcmpeqd",
-  0xd0: "- psrlw psrld psrlq paddq pmullw - - psubusb psubusw pminub pand paddusb paddusw pmaxub " +
+  ],
+  [
+    0xd0,
+    "- psrlw psrld psrlq paddq pmullw - - psubusb psubusw pminub pand paddusb paddusw pmaxub " +
     "pandn pavgb psraw psrad pavgw pmulhuw pmulhw - - psubsb psubsw pminsw por paddsb paddsw " +
     "pmaxsw pxor - psllw pslld psllq pmuludq pmaddwd psadbw - psubb psubw psubd psubq paddb " +
     "paddw paddd",
-};
+  ],
+];
 
 function _int(): _Enc[] {
   const out: _Enc[] = [];
-  for (const [base, names] of Object.entries(_INT)) {
+  for (const [base, names] of _INT) {
     names.split(" ").forEach((m, k) => {
       if (m === "-") return;
-      const op = Number(base) + k;
+      const op = base + k;
       out.push([0, op, "/r", m, op <= 0x62 ? "Pq,Qd" : "Pq,Qq"], [1, op, "/r", m, "Vdq,Wdq"]);
     });
   }
   return out;
 }
 
-/** Shift-by-immediate groups 71-73 by ModRM.reg; `dq`: the byte shifts, 66 only. */
-const _SHIFT_GROUPS: readonly [op: number, names: readonly string[], dq: boolean][] = [
-  [0x71, ["", "", "psrlw", "", "psraw", "", "psllw", ""], false],
-  [0x72, ["", "", "psrld", "", "psrad", "", "pslld", ""], false],
-  [0x73, ["", "", "psrlq", "psrldq", "", "", "psllq", "pslldq"], true],
+/** Shift-by-immediate groups 71-73 by ModRM.reg; the byte shifts (`...dq`) have only 66 forms. */
+const _SHIFT_GROUPS: readonly [op: number, names: readonly string[]][] = [
+  [0x71, ["", "", "psrlw", "", "psraw", "", "psllw", ""]],
+  [0x72, ["", "", "psrld", "", "psrad", "", "pslld", ""]],
+  [0x73, ["", "", "psrlq", "psrldq", "", "", "psllq", "pslldq"]],
 ];
 
 function _shifts(): _Enc[] {
   const out: _Enc[] = [];
-  for (const [op, names, dq] of _SHIFT_GROUPS) {
+  for (const [op, names] of _SHIFT_GROUPS) {
     names.forEach((m, n) => {
       if (m === "") return;
-      if (!(dq && m.endsWith("dq"))) out.push([0, op, `/${n}`, m, "Nq,Ib"]);
+      if (!m.endsWith("dq")) out.push([0, op, `/${n}`, m, "Nq,Ib"]);
       out.push([1, op, `/${n}`, m, "Udq,Ib"]);
     });
   }
@@ -91,7 +97,7 @@ function _shifts(): _Enc[] {
 }
 
 // MOVD moves a doubleword; with REX.W (64-bit operand size) it is MOVQ.
-const MOVD = "movd/movd/movq";
+const _MOVD = "movd/movd/movq";
 
 /** Encodings outside the families, by opcode. */
 // deno-fmt-ignore
@@ -115,7 +121,7 @@ const _OTHER: readonly _Enc[] = [
   [2, 0x2d, "/r", "cvtss2si", "Gdq,Wd"], [3, 0x2d, "/r", "cvtsd2si", "Gdq,Wq"],
   [0, 0x2e, "/r", "ucomiss", "Vdq,Wd"], [1, 0x2e, "/r", "ucomisd", "Vdq,Wq"],
   [0, 0x2f, "/r", "comiss", "Vdq,Wd"], [1, 0x2f, "/r", "comisd", "Vdq,Wq"],
-  [0, 0x50, "/r", "movmskps", "Gdq,Udq"], [1, 0x50, "/r", "movmskpd", "Gdq,Udq"],
+  [0, 0x50, "/r", "movmskps", "Gd,Udq"], [1, 0x50, "/r", "movmskpd", "Gd,Udq"],
   [0, 0x52, "/r", "rsqrtps", "Vdq,Wdq"], [2, 0x52, "/r", "rsqrtss", "Vdq,Wd"],
   [0, 0x53, "/r", "rcpps", "Vdq,Wdq"], [2, 0x53, "/r", "rcpss", "Vdq,Wd"],
   [0, 0x5a, "/r", "cvtps2pd", "Vdq,Wq"], [1, 0x5a, "/r", "cvtpd2ps", "Vdq,Wdq"],
@@ -123,7 +129,7 @@ const _OTHER: readonly _Enc[] = [
   [0, 0x5b, "/r", "cvtdq2ps", "Vdq,Wdq"], [1, 0x5b, "/r", "cvtps2dq", "Vdq,Wdq"],
   [2, 0x5b, "/r", "cvttps2dq", "Vdq,Wdq"],
   [1, 0x6c, "/r", "punpcklqdq", "Vdq,Wdq"], [1, 0x6d, "/r", "punpckhqdq", "Vdq,Wdq"],
-  [0, 0x6e, "/r", MOVD, "Pq,Edq"], [1, 0x6e, "/r", MOVD, "Vdq,Edq"],
+  [0, 0x6e, "/r", _MOVD, "Pq,Edq"], [1, 0x6e, "/r", _MOVD, "Vdq,Edq"],
   [0, 0x6f, "/r", "movq", "Pq,Qq"], [1, 0x6f, "/r", "movdqa", "Vdq,Wdq"],
   [2, 0x6f, "/r", "movdqu", "Vdq,Wdq"],
   [0, 0x70, "/r", "pshufw", "Pq,Qq,Ib"], [1, 0x70, "/r", "pshufd", "Vdq,Wdq,Ib"],
@@ -131,17 +137,17 @@ const _OTHER: readonly _Enc[] = [
   [0, 0x77, "", "emms", ""],
   [1, 0x7c, "/r", "haddpd", "Vdq,Wdq"], [3, 0x7c, "/r", "haddps", "Vdq,Wdq"],
   [1, 0x7d, "/r", "hsubpd", "Vdq,Wdq"], [3, 0x7d, "/r", "hsubps", "Vdq,Wdq"],
-  [0, 0x7e, "/r", MOVD, "Edq,Pq"], [1, 0x7e, "/r", MOVD, "Edq,Vdq"],
+  [0, 0x7e, "/r", _MOVD, "Edq,Pq"], [1, 0x7e, "/r", _MOVD, "Edq,Vdq"],
   [2, 0x7e, "/r", "movq", "Vdq,Wq"],
   [0, 0x7f, "/r", "movq", "Qq,Pq"], [1, 0x7f, "/r", "movdqa", "Wdq,Vdq"],
   [2, 0x7f, "/r", "movdqu", "Wdq,Vdq"],
   [0, 0xc3, "/rm", "movnti", "Edq,Gdq"],
   [0, 0xc4, "/r", "pinsrw", "Pq,Rw,Ib"], [1, 0xc4, "/r", "pinsrw", "Vdq,Rw,Ib"],
-  [0, 0xc5, "/r", "pextrw", "Gdq,Nq,Ib"], [1, 0xc5, "/r", "pextrw", "Gdq,Udq,Ib"],
+  [0, 0xc5, "/r", "pextrw", "Gd,Nq,Ib"], [1, 0xc5, "/r", "pextrw", "Gd,Udq,Ib"],
   [1, 0xd0, "/r", "addsubpd", "Vdq,Wdq"], [3, 0xd0, "/r", "addsubps", "Vdq,Wdq"],
   [1, 0xd6, "/r", "movq", "Wq,Vdq"], [2, 0xd6, "/r", "movq2dq", "Vdq,Nq"],
   [3, 0xd6, "/r", "movdq2q", "Pq,Udq"],
-  [0, 0xd7, "/r", "pmovmskb", "Gdq,Nq"], [1, 0xd7, "/r", "pmovmskb", "Gdq,Udq"],
+  [0, 0xd7, "/r", "pmovmskb", "Gd,Nq"], [1, 0xd7, "/r", "pmovmskb", "Gd,Udq"],
   [1, 0xe6, "/r", "cvttpd2dq", "Vdq,Wdq"], [2, 0xe6, "/r", "cvtdq2pd", "Vdq,Wq"],
   [3, 0xe6, "/r", "cvtpd2dq", "Vdq,Wdq"],
   [0, 0xe7, "/r", "movntq", "Mq,Pq"], [1, 0xe7, "/r", "movntdq", "Mdq,Vdq"],
