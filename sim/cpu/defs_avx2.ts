@@ -92,12 +92,9 @@ const _PMOV: readonly (readonly [number, string, string])[] = [
 
 /** VEX.Lx.66.0F38.WIG PMOVSX (20-25) and PMOVZX (30-35): a narrower source, widened. */
 function _pmov(): OpDef[] {
-  return [0x20, 0x30].flatMap((base) =>
-    _PMOV.flatMap(([k, s, src]) =>
-      _rows("0F38", "Lx", "WIG", `Vx,W${src}`, [[
-        base + k,
-        `vpmov${base === 0x20 ? "s" : "z"}x${s}`,
-      ]])
+  return (["s", "z"] as const).flatMap((sz, k) =>
+    _PMOV.flatMap(([n, s, src]) =>
+      _rows("0F38", "Lx", "WIG", `Vx,W${src}`, [[0x20 + 16 * k + n, `vpmov${sz}x${s}`]])
     )
   );
 }
