@@ -2,7 +2,9 @@
  * MMX, SSE, SSE2 and SSE3 rows of the 0F map (SDM vol. 2, appendix A.3
  * tables A-3 and A-6): decoded, not executed yet. Unprefixed rows are NP: a
  * 66, F2 or F3 prefix that has no row of its own at the opcode makes it #UD
- * rather than being ignored.
+ * rather than being ignored. Rows with 66 are NOREP: where there is no
+ * unprefixed row (PUNPCKLQDQ, HADDPD) the decoder falls back to the 66 row
+ * for an F2 or F3 without one of its own, which must then be #UD too.
  *
  * Most opcodes come in families written as tables: the floating-point
  * operations (ps/pd/ss/sd by prefix), the packed-only ones (ps/pd), and the
@@ -27,7 +29,7 @@ function _hex(n: number): string {
 
 function _row([pfx, op, modrm, mnem, form]: _Enc): OpDef {
   const enc = `${_PFX[pfx]}0F ${_hex(op)}${modrm === "" ? "" : " " + modrm}`;
-  return row(mnem, enc, form, "", { attr: pfx === 0 ? Attr.NP : 0 });
+  return row(mnem, enc, form, "", { attr: pfx === 0 ? Attr.NP : pfx === 1 ? Attr.NOREP : 0 });
 }
 
 /** Floating-point operations in all four forms (ps, pd, ss, sd); `imm` adds an Ib. */
