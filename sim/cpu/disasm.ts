@@ -8,7 +8,7 @@
  */
 
 import { MNEMONICS, ROW_MNEM, ROW_OPS } from "./_optab.ts";
-import { type Insn, P_ASIZE, P_LOCK, P_OSIZE, P_REP, P_REPNE } from "./insn.ts";
+import { type Insn, P_ASIZE, P_LOCK, P_REP, P_REPNE } from "./insn.ts";
 import { Attr, Opk, Osz, oszBytes } from "./operands.ts";
 import { DS, SS, ZERO_LANE } from "./state.ts";
 
