@@ -70,7 +70,7 @@ function _rows(): OpDef[] {
     row("lmsw", "0F 01 /6", "Ew", "lmsw", { attr: END }),
     ..._GROUP7_REGS.map(([b, m, h]) => row(m, `0F 01 ${b}`, "", h, { attr: NP })),
     // SWAPGS exists only in 64-bit mode.
-    row("swapgs", "0F 01 F8", "", ""),
+    row("swapgs", "0F 01 F8", "", "swapgs"),
     row("lar", "0F 02 /r", "Gv,Evw", "lar", { fw: ZF }),
     row("lsl", "0F 03 /r", "Gv,Evw", "lsl", { fw: ZF }),
     // SYSCALL and SYSRET: Intel has them in 64-bit mode only; SYSENTER and SYSEXIT in every mode.
@@ -81,7 +81,8 @@ function _rows(): OpDef[] {
     row("rdpmc", "0F 33", "", ""),
     row("sysenter", "0F 34", "", "", { attr: END }),
     row(_by64("sysexit", "q"), "0F 35", "", "", { attr: END | W }),
-    row("rsm", "0F AA", "", "", { attr: END }),
+    // RSM outside system-management mode (a guest never is in it) is #UD.
+    row("rsm", "0F AA", "", "ud", { attr: END }),
   );
   _GROUP15.forEach(([m, form], k) => {
     const mnem = form === "M" ? _by64(m, "64") : m;
@@ -98,8 +99,12 @@ function _prefixed(): OpDef[] {
   // WBNOINVD (later CPUs) is WBINVD with an ignored F3 on Skylake; named as iced-x86 does.
   const rows: OpDef[] = [row("wbnoinvd", "F3 0F 09", "", "wbinvd")];
   // FS/GS base access (64-bit mode only), F3 0F AE /0-/3 register forms.
+  // One row per ModRM byte: register forms only, so the handler has no memory variant.
   ["rdfsbase", "rdgsbase", "wrfsbase", "wrgsbase"].forEach((m, k) => {
-    rows.push(row(m, `F3 0F AE /${k}r`, "Edq", ""));
+    for (let r = 0; r < 8; r++) {
+      const modrm = (0xc0 + k * 8 + r).toString(16).toUpperCase();
+      rows.push(row(m, `F3 0F AE ${modrm}`, "Edq", "fsgsbase", { sub: k }));
+    }
   });
   ["invept", "invvpid", "invpcid"].forEach((m, k) => {
     rows.push(row(m, `66 0F 38 8${k} /rm`, "Gy,Mdq", ""));

@@ -14,6 +14,7 @@ import { BITS_HANDLERS } from "./exec_bits.ts";
 import { BMI_HANDLERS } from "./exec_bmi.ts";
 import { CONTROL_HANDLERS } from "./exec_control.ts";
 import { CRC_HANDLERS } from "./exec_crc.ts";
+import { DESC_HANDLERS } from "./exec_desc.ts";
 import { IO_HANDLERS } from "./exec_io.ts";
 import { MISC_HANDLERS } from "./exec_misc.ts";
 import { MOVE_HANDLERS } from "./exec_move.ts";
@@ -41,6 +42,7 @@ const _ALL: Record<string, Handler> = {
   ...STRING_HANDLERS,
   ...MISC_HANDLERS,
   ...SYSTEM_HANDLERS,
+  ...DESC_HANDLERS,
   ...IO_HANDLERS,
   ...TLB_HANDLERS,
 };
