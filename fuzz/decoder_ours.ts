@@ -50,7 +50,11 @@ function _memRef(i: Insn): MemRef | undefined {
   if (!modrmMem && !moffs) return undefined;
   const a = i.asz;
   const base = i.ripRel ? (a === 4 ? "eip" : "rip") : i.base === _NO_REG ? "" : _reg(i.base / 2, a);
-  const index = i.index === _NO_REG ? "" : _reg(i.index / 2, a);
+  const index = i.index === _NO_REG
+    ? ""
+    : i.vsib !== 0
+    ? `${i.vsib === 32 ? "ymm" : "xmm"}${i.index / 2}`
+    : _reg(i.index / 2, a);
   let disp: bigint;
   if (base !== "" || index !== "") disp = BigInt(i.disp);
   else if (a === 2) disp = BigInt(i.disp & 0xffff);

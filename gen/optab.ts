@@ -70,7 +70,7 @@ const _WIDE_OPS = new Set([
 ]);
 
 // Vector, MMX, x87-memory and sized-memory operands: a kind letter, then an Osz size name.
-const _SIZED = /^(V|W|U|H|L|P|Q|N|M|R)(b|w|d|q|f|t|dq|qq|x|xh|xq|xo|fenv|fstate)$/;
+const _SIZED = /^(V|W|U|H|L|P|Q|N|M|R|VSIB|VSIBX)(b|w|d|q|f|t|dq|qq|x|xh|xq|xo|fenv|fstate)$/;
 const _SIZED_KIND: Readonly<Record<string, Opk>> = {
   V: Opk.V,
   W: Opk.W,
@@ -82,6 +82,8 @@ const _SIZED_KIND: Readonly<Record<string, Opk>> = {
   N: Opk.N,
   M: Opk.Ms,
   R: Opk.R,
+  VSIB: Opk.VSIB,
+  VSIBX: Opk.VSIBX,
 };
 
 /** A ROW_OPS entry: the operand kind in the low byte, an Osz size in the high byte. */

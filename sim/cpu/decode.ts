@@ -125,6 +125,7 @@ function _reset(i: Insn, mode: number): void {
   i.ripRel = false;
   i.vvvv = 0;
   i.vl = 0;
+  i.vsib = 0;
   i.imm = 0;
   i.immHi = 0;
   i.imm2 = 0;
@@ -282,7 +283,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   i.row = row;
   i.attr = attr;
   i.sub = ROW_SUB[row];
-  if (mode === 64 && attr & Attr.I64) return _finish(i, DEC_INVALID);
+  if (mode === 64 ? attr & Attr.I64 : attr & Attr.ONLY64) return _finish(i, DEC_INVALID);
   if (attr & Attr.NP && i.pfx & (P_OSIZE | P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
   if (attr & Attr.NOREP && i.pfx & (P_REP | P_REPNE)) return _finish(i, DEC_INVALID);
   const rex = i.rex;
@@ -356,6 +357,18 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
           if (op === Opk.R) i.rmX = laneOf(i.rm, 4, rex);
         }
         break;
+      case Opk.VSIB:
+      case Opk.VSIBX: {
+        // A SIB byte is required (no 16-bit addressing); its index, 100b too, names a vector.
+        if (mod === 3 || rmf !== 4 || i.asz === 2) return _finish(i, DEC_INVALID);
+        hasMem = true;
+        _memory(i, mod, rmf);
+        if (_status !== DEC_OK) return _finish(i, _status);
+        const sib = _src.byteAt(_start + i.posSib);
+        i.index = (((sib >> 3) & 7) | ((rex & 2) << 2)) * 2;
+        i.vsib = op === Opk.VSIB ? 16 << i.vl : 16;
+        break;
+      }
       case Opk.U:
       case Opk.N:
         if (mod !== 3) return _finish(i, DEC_INVALID);
@@ -476,6 +489,10 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
   }
   i.osz = osz;
   if (map >= 4 && (vexBad || !vexRowOk(row))) return _finish(i, DEC_INVALID);
+  // A gather's destination, mask (vvvv) and index must be three different registers.
+  if (i.vsib !== 0 && (i.reg === i.vvvv || i.reg * 2 === i.index || i.vvvv * 2 === i.index)) {
+    return _finish(i, DEC_INVALID);
+  }
   if (i.pfx & P_LOCK && (!(attr & Attr.LOCK) || !hasMem)) return _finish(i, DEC_INVALID);
   const widx = osz === 1 ? 0 : osz === 2 ? 1 : osz === 4 ? 2 : 3;
   const mem = modrm >= 0 && modrm < 0xc0 ? 1 : 0;

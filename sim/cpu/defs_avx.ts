@@ -147,11 +147,11 @@ function _moves(): OpDef[] {
     row("vmovq", "VEX.128.F3.0F 7E /r", "Vdq,Wq", ""),
     row("vmovq", "VEX.128.66.0F D6 /r", "Wq,Vdq", ""),
     // Sign masks to a 32-bit general register.
-    row("vmovmskps", "VEX.Lx.0F 50 /rr", "Gdq,Ux", ""),
-    row("vmovmskpd", "VEX.Lx.66.0F 50 /rr", "Gdq,Ux", ""),
-    row("vpmovmskb", "VEX.Lx.66.0F D7 /rr", "Gdq,Ux", ""),
+    row("vmovmskps", "VEX.Lx.0F 50 /rr", "Gd,Ux", ""),
+    row("vmovmskpd", "VEX.Lx.66.0F 50 /rr", "Gd,Ux", ""),
+    row("vpmovmskb", "VEX.Lx.66.0F D7 /rr", "Gd,Ux", ""),
     row("vpinsrw", "VEX.128.66.0F C4 /r", "Vdq,Hdq,Rw,Ib", ""),
-    row("vpextrw", "VEX.128.66.0F C5 /rr", "Gdq,Udq,Ib", ""),
+    row("vpextrw", "VEX.128.66.0F C5 /rr", "Gd,Udq,Ib", ""),
   );
   return rows;
 }

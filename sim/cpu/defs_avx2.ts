@@ -103,6 +103,26 @@ function _pmov(): OpDef[] {
  * FMA3 (0F38 96-9F, A6-AF, B6-BF): operand order 132, 213, 231 by the high
  * nibble; packed rows take VEX.L, scalar rows ignore it; W0 single, W1 double.
  */
+// Gathers, by opcode: dword index with dword and qword elements, then (opcode + 1) qword index.
+const _GATHERS: readonly (readonly [number, string, string, string, string])[] = [
+  [0x90, "vpgatherdd", "vpgatherdq", "vpgatherqd", "vpgatherqq"],
+  [0x92, "vgatherdps", "vgatherdpd", "vgatherqps", "vgatherqpd"],
+];
+
+/**
+ * Gathers (0F38 90-93): VEX.W picks the element size. Qword elements by
+ * dword index take an XMM index at either L; dword elements by qword index
+ * fill an XMM destination and mask.
+ */
+function _gathers(): OpDef[] {
+  return _GATHERS.flatMap(([op, dd, dq, qd, qq]) => [
+    ..._rows("0F38", "Lx", "W0", "Vx,VSIBd,Hx", [[op, dd]]),
+    ..._rows("0F38", "Lx", "W1", "Vx,VSIBXq,Hx", [[op, dq]]),
+    ..._rows("0F38", "Lx", "W0", "Vdq,VSIBd,Hdq", [[op + 1, qd]]),
+    ..._rows("0F38", "Lx", "W1", "Vx,VSIBq,Hx", [[op + 1, qq]]),
+  ]);
+}
+
 function _fma(): OpDef[] {
   const ops: readonly (readonly [number, string, boolean])[] = [
     [0x6, "fmaddsub", false],
@@ -155,6 +175,7 @@ export const AVX2_DEFS: readonly OpDef[] = [
   ..._byW("0F38", "Lx", 0x45, ["vpsrlvd", "vpsrlvq"], "Vx,Hx,Wx"),
   ..._rows("0F38", "Lx", "W0", "Vx,Hx,Wx", [[0x46, "vpsravd"]]),
   ..._byW("0F38", "Lx", 0x47, ["vpsllvd", "vpsllvq"], "Vx,Hx,Wx"),
+  ..._gathers(),
   ..._fma(),
   ..._rows("0F38", "128", "WIG", "Vdq,Hdq,Wdq", [
     [0xdc, "vaesenc"],

@@ -75,7 +75,8 @@ function _mem(i: Insn, ip: number, size: number): string {
   if (hasBase) parts.push(regName(i.base / 2, asz));
   if (hasIndex) {
     const s = 1 << i.scale;
-    parts.push(regName(i.index / 2, asz) + (s !== 1 || !hasBase ? `*${s}` : ""));
+    const name = i.vsib !== 0 ? _vreg(i.index / 2, i.vsib) : regName(i.index / 2, asz);
+    parts.push(name + (s !== 1 || !hasBase ? `*${s}` : ""));
   }
   let text = parts.join("+");
   if (i.ripRel) {
@@ -176,6 +177,10 @@ export function formatInsn(i: Insn, ip = 0): string {
         break;
       case Opk.Ms:
         ops.push(_area(i, code >> 8) + _mem(i, ip, vsize));
+        break;
+      case Opk.VSIB:
+      case Opk.VSIBX:
+        ops.push(_mem(i, ip, vsize));
         break;
       case Opk.AX:
         ops.push("ax");
@@ -367,10 +372,14 @@ export function formatInsn(i: Insn, ip = 0): string {
   }
   const moffs = op0 === Opk.Ob || op0 === Opk.Ov || op1 === Opk.Ob || op1 === Opk.Ov;
   const monitor = m === "monitor";
-  if (i.pfx & P_ASIZE && (moffs || monitor || m.startsWith("loop"))) {
+  // MASKMOVQ and kin store to the implicit DS:rDI: an override other than DS is a last operand.
+  const maskmov = /^v?maskmov(q|dqu)$/.test(m);
+  if (i.pfx & P_ASIZE && (moffs || monitor || maskmov || m.startsWith("loop"))) {
     pfx += i.asz === 2 ? "addr16 " : "addr32 ";
   }
   if (monitor && i.segPfx >= 0) pfx += _SEG[i.segPfx] + " ";
+  const flat = i.mode === 64 && i.segPfx < 4;
+  if (maskmov && i.segPfx >= 0 && i.segPfx !== DS && !flat) ops.push(_SEG[i.segPfx]);
   // IMUL r, r/m, imm with r/m the same register prints as IMUL r, imm.
   if (m === "imul" && ops.length === 3 && ops[0] === ops[1]) ops.splice(1, 1);
   const short = op0 === Opk.Jb && m[0] === "j" && !/^j[er]?cxz$/.test(m);

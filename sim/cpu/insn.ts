@@ -91,6 +91,8 @@ export class Insn {
   vvvv = 0;
   /** VEX.L: 0 for 128-bit vectors, 1 for 256 (0 without VEX). */
   vl = 0;
+  /** VSIB memory operand: its vector index register's width in bytes (16, 32); 0 if none. */
+  vsib = 0;
   /** Immediate or relative offset, sign- or zero-extended to 32 bits. */
   imm = 0;
   /** High 32 bits of a 64-bit immediate or moffs. */

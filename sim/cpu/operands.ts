@@ -129,6 +129,10 @@ export enum Opk {
   Ms,
   /** A 32-bit general register in ModRM r/m (even with REX.W), or memory of the operand's size (PEXTRB, PINSRW). */
   R,
+  /** VSIB memory (gathers): a vector index of VEX.L's width, elements of the operand's size. */
+  VSIB,
+  /** VSIB memory whose index is an XMM register whatever VEX.L (VPGATHERDQ, VGATHERDPD). */
+  VSIBX,
   /** AX, whatever REX says (FNSTSW AX). */
   AX,
   /** ModRM reg, a 32-bit general register even with REX.W (MOVMSKPS, PMOVMSKB, PEXTRW). */
@@ -244,6 +248,8 @@ export enum Attr {
    * before it at the same encoding (MOVSXD over ARPL at 63).
    */
   O64 = 1 << 12,
+  /** Valid only in 64-bit mode, #UD elsewhere (SWAPGS; SYSCALL, SYSRET and RDFSBASE on Intel). */
+  ONLY64 = 1 << 13,
 }
 
 /** RFLAGS carry flag. */
