@@ -51,5 +51,5 @@ Deno.test("0F 38 and 0F 3A maps; F2/F3 without a row of their own there are not 
   assertEquals(_dec(32, "f2 66 0f 38 f6 c3").st, DEC_UNIMPL);
   assertEquals(_dec(32, "66 f2 0f 38 f1 c3").text, "crc32 eax,bx");
   assertEquals(_dec(64, "f2 48 0f 38 f0 c3").text, "crc32 rax,bl");
-  assertEquals(_dec(32, "0f 3a 0f c1 08").st, DEC_UNIMPL);
+  assertEquals(_dec(32, "f3 0f 3a 0f c1 08").st, DEC_UNIMPL);
 });
