@@ -34,8 +34,8 @@ const _GROUP7: readonly [number, string, string, string][] = [
 
 /** 0F 01 register forms (one ModRM byte each) not in defs.ts; all NP. */
 const _GROUP7_REGS: readonly [string, string, string][] = [
-  ["CA", "clac", ""],
-  ["CB", "stac", ""],
+  ["CA", "clac", "clac"],
+  ["CB", "stac", "clac"],
   ["CF", "encls", ""],
   ["D0", "xgetbv", "xgetbv"],
   ["D7", "enclu", ""],
@@ -68,7 +68,7 @@ function _rows(): OpDef[] {
   rows.push(
     row("smsw", "0F 01 /4", "Evw", "smsw"),
     row("lmsw", "0F 01 /6", "Ew", "lmsw", { attr: END }),
-    ..._GROUP7_REGS.map(([b, m, h]) => row(m, `0F 01 ${b}`, "", h, { attr: NP })),
+    ..._GROUP7_REGS.map(([b, m, h], k) => row(m, `0F 01 ${b}`, "", h, { attr: NP, sub: k })),
     // SWAPGS exists only in 64-bit mode.
     row("swapgs", "0F 01 F8", "", "swapgs"),
     row("lar", "0F 02 /r", "Gv,Evw", "lar", { fw: ZF }),
@@ -78,7 +78,7 @@ function _rows(): OpDef[] {
     row("clts", "0F 06", "", "clts"),
     row(_by64("sysret", "q"), "0F 07", "", "", { attr: END | W }),
     row("wbinvd", "0F 09", "", "wbinvd"),
-    row("rdpmc", "0F 33", "", ""),
+    row("rdpmc", "0F 33", "", "rdpmc"),
     row("sysenter", "0F 34", "", "", { attr: END }),
     row(_by64("sysexit", "q"), "0F 35", "", "", { attr: END | W }),
     // RSM outside system-management mode (a guest never is in it) is #UD.
@@ -88,8 +88,10 @@ function _rows(): OpDef[] {
     const mnem = form === "M" ? _by64(m, "64") : m;
     rows.push(row(mnem, `0F AE /${k}m`, form, "", { attr: NP | (form === "M" ? W : 0) }));
   });
+  // XRSTORS and XSAVES are #UD unless "enable XSAVES/XRSTORS" is set (exec_desc.ts).
   ["xrstors", "xsavec", "xsaves"].forEach((m, k) => {
-    rows.push(row(_by64(m, "64"), `0F C7 /${k + 3}m`, "M", "", { attr: NP | W }));
+    const h = m === "xsavec" ? "" : "xsaves";
+    rows.push(row(_by64(m, "64"), `0F C7 /${k + 3}m`, "M", h, { attr: NP | W }));
   });
   return rows;
 }
@@ -106,8 +108,9 @@ function _prefixed(): OpDef[] {
       rows.push(row(m, `F3 0F AE ${modrm}`, "Edq", "fsgsbase", { sub: k }));
     }
   });
+  // INVPCID is #UD unless "enable INVPCID" is set (exec_desc.ts).
   ["invept", "invvpid", "invpcid"].forEach((m, k) => {
-    rows.push(row(m, `66 0F 38 8${k} /rm`, "Gy,Mdq", ""));
+    rows.push(row(m, `66 0F 38 8${k} /rm`, "Gy,Mdq", m === "invpcid" ? "invpcid" : ""));
   });
   return rows;
 }

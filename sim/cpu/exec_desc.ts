@@ -2,12 +2,16 @@
  * Descriptor-table, task-register and machine-status instructions as a
  * guest kernel uses them at boot (SDM vol. 2: SGDT, SIDT, LGDT, LIDT, SLDT,
  * STR, LLDT, LTR, LAR, LSL, VERR, VERW, SMSW, LMSW, CLTS, XGETBV, WBINVD,
- * SWAPGS, RDFSBASE and kin; vol. 3 §3.5 system descriptors, §8.2.3 the
- * 16-byte descriptors of IA-32e mode).
+ * RDPMC, CLAC, STAC, SWAPGS, RDFSBASE and kin; vol. 3 §3.5 system
+ * descriptors, §8.2.3 the 16-byte descriptors of IA-32e mode).
  *
  * VMX non-root operation under devvmx's controls (devvmx.c vmcsinit):
- * "descriptor-table exiting" and "WBINVD exiting" are not set, so those
- * instructions execute. CLTS and LMSW exit as control-register accesses
+ * "descriptor-table exiting", "WBINVD exiting" and "RDPMC exiting" are not
+ * set, so those instructions execute (WBINVD and RDPMC exit if a control
+ * says so; descriptor-table exiting is not modeled and ends the run);
+ * "enable INVPCID" and "enable XSAVES/XRSTORS" are not set, so INVPCID,
+ * XSAVES and XRSTORS are #UD (vol. 3 §26.3). RDPMC that would read a
+ * counter ends the run (host counters are not modeled). CLTS and LMSW exit as control-register accesses
  * when the CR0 guest/host mask and read shadow say so (vol. 3 §26.1.3;
  * qualification, §27.2.1 table 27-3: access type 2 CLTS, 3 LMSW); host-owned
  * CR0 bits are otherwise left alone, and SMSW reads them from the shadow
@@ -35,7 +39,13 @@ import { type CpuState, dead, GS, LDTR, raise, TR } from "./state.ts";
 const _2_32 = 4294967296;
 const _UNUSABLE = 0x10000;
 const _S = 0x1000, _P = 0x8000, _CODE = 0x800, _DC = 0x400, _RW = 0x200;
-const _CR4_OSXSAVE = 1 << 18, _CR4_FSGSBASE = 1 << 16;
+const _CR4_OSXSAVE = 1 << 18, _CR4_FSGSBASE = 1 << 16, _CR4_PCE = 1 << 8;
+const _AC = 1 << 18;
+// VM-execution controls devvmx leaves 0 (vmcsinit), checked so that setting them fails loudly.
+const _RDPMC_EXITING = 1 << 11;
+const _DESC_EXITING = 1 << 2, _WBINVD_EXITING = 1 << 6, _ENABLE_INVPCID = 1 << 12;
+const _ENABLE_XSAVES = 1 << 20;
+const _EXIT_RDPMC = 15, _EXIT_WBINVD = 54;
 const _EFER_LMA = 0x400;
 
 // The descriptor _readDesc read last: four doublewords (the last two only for 16 bytes).
@@ -43,6 +53,13 @@ const _D: Int32Array = new Int32Array(4);
 
 function _gp0(c: CpuState): never {
   return raise(c, 13, 0);
+}
+
+/** Descriptor-table exiting is not modeled: with it set, the instructions it covers end the run. */
+function _noDescExiting(c: CpuState): void {
+  if (c.lo(Field.PROCBASED_CTLS2) & _DESC_EXITING) {
+    dead(c, "unimplemented descriptor-table exiting");
+  }
 }
 
 function _lma(c: CpuState): boolean {
@@ -124,6 +141,7 @@ function _sgdt(c: CpuState, i: Insn): void {
   const idt = i.sub === 1;
   const b = idt ? Field.IDTR_BASE : Field.GDTR_BASE;
   const limit = c.lo(idt ? Field.IDTR_LIMIT : Field.GDTR_LIMIT);
+  _noDescExiting(c);
   const lin = linRmw(c, i, i.mode === 64 ? 10 : 6);
   wr16(c, lin, limit);
   if (i.mode === 64) wr64(c, lin + 2, c.lo(b), c.hi(b));
@@ -136,6 +154,7 @@ function _sgdt(c: CpuState, i: Insn): void {
  */
 function _lgdt(c: CpuState, i: Insn): void {
   if (c.cpl > 0) _gp0(c);
+  _noDescExiting(c);
   const lin = linM(c, i, i.mode === 64 ? 10 : 6);
   const limit = rd16(c, lin);
   let lo: number, hi = 0;
@@ -152,6 +171,7 @@ function _lgdt(c: CpuState, i: Insn): void {
 /** SLDT (`sub` 0), STR (1): the selector, zero-extended in a register. */
 function _sldt(c: CpuState, i: Insn, w: number, mem: boolean): void {
   _protectedOnly(c);
+  _noDescExiting(c);
   _storeEvw(c, i, w, mem, c.segSel[i.sub === 0 ? LDTR : TR], 0);
 }
 
@@ -164,6 +184,7 @@ function _sldt(c: CpuState, i: Insn, w: number, mem: boolean): void {
 function _lldt(c: CpuState, i: Insn, mem: boolean): void {
   _protectedOnly(c);
   if (c.cpl > 0) _gp0(c);
+  _noDescExiting(c);
   const sel = _selector(c, i, 2, mem);
   const ltr = i.sub === 3, err = sel & 0xfffc;
   if (err === 0) {
@@ -288,9 +309,34 @@ function _xgetbv(c: CpuState): void {
   setReg(c, 4, 4, c.hi(Field.XCR0));
 }
 
-/** WBINVD and WBNOINVD: CPL 0; caches are not modeled, so nothing else happens. */
-function _wbinvd(c: CpuState): void {
+/** WBINVD and WBNOINVD: CPL 0; exit with "WBINVD exiting", else nothing (caches are not modeled). */
+function _wbinvd(c: CpuState, i: Insn): void {
   if (c.cpl > 0) _gp0(c);
+  if (c.lo(Field.PROCBASED_CTLS2) & _WBINVD_EXITING) vmexit(c, _EXIT_WBINVD, 0, i.len);
+}
+
+/**
+ * RDPMC: #GP(0) above CPL 0 without CR4.PCE; exits with "RDPMC exiting".
+ * Otherwise the host's performance counters would be read: not modeled.
+ */
+function _rdpmc(c: CpuState, i: Insn): void {
+  if (c.cpl > 0 && !(c.lo(Field.CR4) & _CR4_PCE)) _gp0(c);
+  if (c.lo(Field.PROCBASED_CTLS) & _RDPMC_EXITING) vmexit(c, _EXIT_RDPMC, 0, i.len);
+  dead(c, "unimplemented RDPMC");
+}
+
+/** CLAC (`sub` 0), STAC (1): RFLAGS.AC at CPL 0, #UD above. */
+function _clac(c: CpuState, i: Insn): void {
+  if (c.cpl > 0) raise(c, 6);
+  c.flags = i.sub === 0 ? c.flags & ~_AC : c.flags | _AC;
+}
+
+/** An instruction that is #UD in non-root operation unless secondary control `bit` enables it. */
+function _enabledBy(bit: number, name: string): Handler {
+  return (c) => {
+    if (!(c.lo(Field.PROCBASED_CTLS2) & bit)) raise(c, 6);
+    dead(c, `unimplemented ${name}`);
+  };
 }
 
 /** SWAPGS: 64-bit mode, CPL 0; exchanges the GS base with IA32_KERNEL_GS_BASE. */
@@ -320,6 +366,8 @@ function _fsgsbase(c: CpuState, i: Insn, w: number): void {
   c.segBase[s] = c.r32[i.rmX];
   c.segBaseHi[s] = hi;
 }
+
+const _xsaves = _enabledBy(_ENABLE_XSAVES, 'XSAVES/XRSTORS with "enable XSAVES/XRSTORS" set');
 
 /** Descriptor-table and machine-status handlers by name. */
 export const DESC_HANDLERS: Record<string, Handler> = {
@@ -358,6 +406,12 @@ export const DESC_HANDLERS: Record<string, Handler> = {
   clts: _clts,
   xgetbv: _xgetbv,
   wbinvd: _wbinvd,
+  rdpmc: _rdpmc,
+  clac: _clac,
+  invpcid: _enabledBy(_ENABLE_INVPCID, 'INVPCID with "enable INVPCID" set'),
+  xsaves16m: _xsaves,
+  xsaves32m: _xsaves,
+  xsaves64m: _xsaves,
   swapgs: _swapgs,
   fsgsbase32r: (c, i) => _fsgsbase(c, i, 4),
   fsgsbase64r: (c, i) => _fsgsbase(c, i, 8),

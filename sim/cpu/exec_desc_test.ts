@@ -411,3 +411,43 @@ Deno.test("RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE: CR4.FSGSBASE, canonical bases
   assertEquals(_end(bad.cpu), "#13(0)");
   assertEquals(_end(_pm("f3 0f ae c0", [[Field.CR4, 0x10000n]]).cpu), "#6");
 });
+
+Deno.test("controls devvmx leaves 0: when set, WBINVD and RDPMC exit and descriptor-table exiting ends the run", () => {
+  const ctls2 = (v: bigint): [Field, bigint][] => [[Field.PROCBASED_CTLS2, v]];
+  assertEquals(_end(_pm("0f 09", ctls2(0x40n)).cpu), "exit 54/0");
+  assertEquals(_end(_pm("0f 09", [...ctls2(0x40n), ..._RING3]).cpu), "#13(0)");
+  for (const code of ["0f 01 05 00 30 00 00", "0f 01 15 00 30 00 00", "0f 00 c0", "0f 00 d8"]) {
+    assertEquals(_end(_pm(code, ctls2(4n)).cpu), "dead: unimplemented descriptor-table exiting");
+  }
+  assertEquals(_end(_pm("0f 02 c1", ctls2(4n)).cpu), "hlt");
+});
+
+Deno.test("RDPMC: #GP(0) above CPL 0 without CR4.PCE, an exit with RDPMC exiting, else unmodeled", () => {
+  assertEquals(_end(_pm("0f 33", _RING3).cpu), "#13(0)");
+  assertEquals(_end(_pm("0f 33", [[Field.PROCBASED_CTLS, 0x800n]]).cpu), "exit 15/0");
+  const pce: [Field, bigint][] = [[Field.CR4, 0x100n], [Field.PROCBASED_CTLS, 0x800n], ..._RING3];
+  assertEquals(_end(_pm("0f 33", pce).cpu), "exit 15/0");
+  assertEquals(_end(_pm("0f 33").cpu), "dead: unimplemented RDPMC");
+});
+
+Deno.test("CLAC and STAC change RFLAGS.AC at CPL 0 and are #UD above", () => {
+  const t = _pm("0f 01 cb");
+  assertEquals(_end(t.cpu), "hlt");
+  assertEquals(num(t.cpu, Field.RFLAGS), 0x40002);
+  const c = _pm("0f 01 ca", [[Field.RFLAGS, 0x40002n]]);
+  assertEquals(_end(c.cpu), "hlt");
+  assertEquals(num(c.cpu, Field.RFLAGS), 2);
+  assertEquals(_end(_pm("0f 01 cb", _RING3).cpu), "#6");
+});
+
+Deno.test("INVPCID, XSAVES and XRSTORS are #UD without their enable controls", () => {
+  const cases: [string, bigint, string][] = [
+    ["66 0f 38 82 00", 0x1000n, 'dead: unimplemented INVPCID with "enable INVPCID" set'],
+    ["0f c7 28", 0x100000n, 'dead: unimplemented XSAVES/XRSTORS with "enable XSAVES/XRSTORS" set'],
+    ["0f c7 18", 0x100000n, 'dead: unimplemented XSAVES/XRSTORS with "enable XSAVES/XRSTORS" set'],
+  ];
+  for (const [code, ctl, dead] of cases) {
+    assertEquals(_end(_pm(code).cpu), "#6");
+    assertEquals(_end(_pm(code, [[Field.PROCBASED_CTLS2, ctl]]).cpu), dead);
+  }
+});
