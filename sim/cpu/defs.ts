@@ -226,6 +226,8 @@ function _general(): OpDef[] {
     _row("lgs", "0F B5 /r", "Gv,Mp", "lxs", { sub: 5 }),
     _row("movbe", "0F 38 F0 /r", "Gv,Mv", "movbeGM"),
     _row("movbe", "0F 38 F1 /r", "Mv,Gv", "movbeMG"),
+    // A non-temporal hint changes nothing the guest can see: a plain store.
+    _row("movnti", "0F C3 /rm", "Edq,Gdq", "movEG", { attr: NP }),
     _row("xadd", "0F C0 /r", "Eb,Gb", "xadd", { attr: LOCK, fw: OSZAPC }),
     _row("xadd", "0F C1 /r", "Ev,Gv", "xadd", { attr: LOCK, fw: OSZAPC }),
     _row("cmpxchg", "0F B0 /r", "Eb,Gb", "cmpxchg", { attr: LOCK, fw: OSZAPC }),

@@ -143,7 +143,6 @@ const _OTHER: readonly _Enc[] = [
   [2, 0x7e, "/r", "movq", "Vdq,Wq"],
   [0, 0x7f, "/r", "movq", "Qq,Pq"], [1, 0x7f, "/r", "movdqa", "Wdq,Vdq"],
   [2, 0x7f, "/r", "movdqu", "Wdq,Vdq"],
-  [0, 0xc3, "/rm", "movnti", "Edq,Gdq"],
   [0, 0xc4, "/r", "pinsrw", "Pq,Rw,Ib"], [1, 0xc4, "/r", "pinsrw", "Vdq,Rw,Ib"],
   [0, 0xc5, "/r", "pextrw", "Gd,Nq,Ib"], [1, 0xc5, "/r", "pextrw", "Gd,Udq,Ib"],
   [1, 0xd0, "/r", "addsubpd", "Vdq,Wdq"], [3, 0xd0, "/r", "addsubps", "Vdq,Wdq"],

@@ -285,3 +285,16 @@ Deno.test("64-bit mode: MOV SS of a null selector at CPL 0; MOV FS loads a 32-bi
     0x12345678n,
   ]);
 });
+
+Deno.test("MOVNTI: a plain store of 32 bits, or 64 with REX.W; 66 makes it #UD", () => {
+  // movnti [rbx], eax; movnti [rbx+8], rax (REX.W)
+  const { map } = _long("0f c3 03 48 0f c3 43 08", [
+    [Field.RAX, 0x1122_3344_5566_7788n],
+    [Field.RBX, 0x5000n],
+  ]);
+  assertEquals(_dv(map).getUint32(0x5000, true), 0x55667788);
+  assertEquals(_dv(map).getBigUint64(0x5008, true), 0x1122_3344_5566_7788n);
+  const { cpu } = cpuWith("66 0f c3 03");
+  cpu.setField(Field.EXCEPTION_BITMAP, 1n << 6n);
+  assertEquals([cpu.run(10), num(cpu, Field.EXIT_INTR_INFO)], [RunStatus.EXIT, 0x80000306]);
+});
