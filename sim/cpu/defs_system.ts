@@ -74,9 +74,9 @@ function _rows(): OpDef[] {
     row("lar", "0F 02 /r", "Gv,Evw", "lar", { fw: ZF }),
     row("lsl", "0F 03 /r", "Gv,Evw", "lsl", { fw: ZF }),
     // SYSCALL and SYSRET: Intel has them in 64-bit mode only; SYSENTER and SYSEXIT in every mode.
-    row("syscall", "0F 05", "", "", { attr: END }),
+    row("syscall", "0F 05", "", "syscall", { attr: END }),
     row("clts", "0F 06", "", "clts"),
-    row(_by64("sysret", "q"), "0F 07", "", "", { attr: END | W }),
+    row(_by64("sysret", "q"), "0F 07", "", "sysret", { attr: END | W }),
     row("wbinvd", "0F 09", "", "wbinvd"),
     row("rdpmc", "0F 33", "", "rdpmc"),
     row("sysenter", "0F 34", "", "", { attr: END }),

@@ -23,6 +23,7 @@ import { NEAR64_HANDLERS } from "./exec_near64.ts";
 import { SHIFT_HANDLERS } from "./exec_shift.ts";
 import { STACK_HANDLERS } from "./exec_stack.ts";
 import { STRING_HANDLERS } from "./exec_string.ts";
+import { SYSCALL_HANDLERS } from "./exec_syscall.ts";
 import { SYSTEM_HANDLERS } from "./exec_system.ts";
 import { TLB_HANDLERS } from "./exec_tlb.ts";
 import type { Handler } from "./insn.ts";
@@ -43,6 +44,7 @@ const _ALL: Record<string, Handler> = {
   ...MISC_HANDLERS,
   ...SYSTEM_HANDLERS,
   ...DESC_HANDLERS,
+  ...SYSCALL_HANDLERS,
   ...IO_HANDLERS,
   ...TLB_HANDLERS,
 };
