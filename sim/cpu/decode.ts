@@ -194,6 +194,29 @@ function _memory(i: Insn, mod: number, rm: number): void {
   else i.seg = defSS ? SS : DS;
 }
 
+// EVEX opcodes of map 1 (0F) with an immediate byte; every map 3 (0F3A) opcode has one.
+const _EVEX_IMM1 = [0x70, 0x71, 0x72, 0x73, 0xc2, 0xc4, 0xc5, 0xc6];
+
+/**
+ * An EVEX instruction (AVX-512), which the modeled CPU lacks: decoded to
+ * its end (four prefix bytes, opcode, ModRM, SIB, displacement, immediate),
+ * then #UD. Returns DEC_INVALID or why the bytes ran out.
+ */
+function _evex(i: Insn): number {
+  const p0 = _byte(); // R X B R' 0 m m m
+  _byte(); // W vvvv 1 pp
+  _byte(); // z L'L b V' aaa
+  const op = _byte();
+  const modrm = _byte();
+  if (modrm < 0) return _status;
+  const big = i.mode !== 16;
+  i.asz = i.mode === 64 ? (i.pfx & P_ASIZE ? 4 : 8) : big !== ((i.pfx & P_ASIZE) !== 0) ? 4 : 2;
+  if (modrm < 0xc0) _memory(i, modrm >> 6, modrm & 7);
+  const map = p0 & 7;
+  if (map === 3 || (map === 1 && _EVEX_IMM1.includes(op))) _imm(1);
+  return _status !== DEC_OK ? _status : DEC_INVALID;
+}
+
 /**
  * Decode one instruction from `src` at `offset` in `mode` (16, 32 or 64)
  * into `insn`. Returns DEC_OK, DEC_INVALID, DEC_TOO_LONG, DEC_UNIMPL or
@@ -247,6 +270,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     if (map < 0) return _finish(i, DEC_INVALID);
     b = _byte();
     if (b < 0) return _finish(i, _status);
+  } else if (b === 0x62 && isVex(mode, _src.byteAt(_pos))) {
+    return _finish(i, _evex(i));
   }
   i.opc = map * 256 + b;
   let e = OPMAP[i.opc];
