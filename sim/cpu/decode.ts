@@ -200,7 +200,7 @@ const _EVEX_IMM1 = [0x70, 0x71, 0x72, 0x73, 0xc2, 0xc4, 0xc5, 0xc6];
 /**
  * An EVEX instruction (AVX-512), which the modeled CPU lacks: decoded to
  * its end (four prefix bytes, opcode, ModRM, SIB, displacement, immediate),
- * then #UD. Returns DEC_INVALID or why the bytes ran out.
+ * then #UD. Returns DEC_INVALID, or DEC_FETCH if the bytes ran out.
  */
 function _evex(i: Insn): number {
   const p0 = _byte(); // R X B R' 0 m m m
@@ -214,7 +214,8 @@ function _evex(i: Insn): number {
   if (modrm < 0xc0) _memory(i, modrm >> 6, modrm & 7);
   const map = p0 & 7;
   if (map === 3 || (map === 1 && _EVEX_IMM1.includes(op))) _imm(1);
-  return _status !== DEC_OK ? _status : DEC_INVALID;
+  // No Skylake part knows EVEX: past 15 bytes it is still the invalid opcode 62.
+  return _status === DEC_FETCH ? DEC_FETCH : DEC_INVALID;
 }
 
 /**
