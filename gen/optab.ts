@@ -261,7 +261,7 @@ export function renderOptab(defs: readonly OpDef[] = OPDEFS): string {
     rowAlt64.push(0);
     // Handler names: family, width in bits for byte and wide rows, then r or m for the
     // register and memory forms of an E operand (M: memory only).
-    const eop = toks.find((t) => _E_OPS.has(t));
+    const eop = toks.find((t) => _E_OPS.has(t) || /^(W|Q|R|M|VSIB)/.test(t) && _SIZED.test(t));
     const dq = toks.some((t) => _DQ_OPS.has(t)) &&
       !toks.some((t) => _WIDE_OPS.has(t) && !_DQ_OPS.has(t));
     for (let w = 0; w < 4; w++) {

@@ -12,7 +12,7 @@
 import { type OpDef, row } from "./defs_row.ts";
 import { Attr, ZF } from "./operands.ts";
 
-const NP = Attr.NP, W = Attr.WIDE, END = Attr.END;
+const NP = Attr.NP, W = Attr.WIDE, END = Attr.END, ONLY64 = Attr.ONLY64;
 
 /** 0F 00 /0-/5: one handler family per group member, `sub` its ModRM.reg. */
 const _GROUP6: readonly [string, string, string][] = [
@@ -70,13 +70,13 @@ function _rows(): OpDef[] {
     row("lmsw", "0F 01 /6", "Ew", "lmsw", { attr: END }),
     ..._GROUP7_REGS.map(([b, m, h], k) => row(m, `0F 01 ${b}`, "", h, { attr: NP, sub: k })),
     // SWAPGS exists only in 64-bit mode.
-    row("swapgs", "0F 01 F8", "", "swapgs"),
+    row("swapgs", "0F 01 F8", "", "swapgs", { attr: ONLY64 }),
     row("lar", "0F 02 /r", "Gv,Evw", "lar", { fw: ZF }),
     row("lsl", "0F 03 /r", "Gv,Evw", "lsl", { fw: ZF }),
     // SYSCALL and SYSRET: Intel has them in 64-bit mode only; SYSENTER and SYSEXIT in every mode.
-    row("syscall", "0F 05", "", "syscall", { attr: END }),
+    row("syscall", "0F 05", "", "syscall", { attr: END | ONLY64 }),
     row("clts", "0F 06", "", "clts"),
-    row(_by64("sysret", "q"), "0F 07", "", "sysret", { attr: END | W }),
+    row(_by64("sysret", "q"), "0F 07", "", "sysret", { attr: END | W | ONLY64 }),
     row("wbinvd", "0F 09", "", "wbinvd"),
     row("rdpmc", "0F 33", "", "rdpmc"),
     row("sysenter", "0F 34", "", "", { attr: END }),
@@ -105,13 +105,16 @@ function _prefixed(): OpDef[] {
   ["rdfsbase", "rdgsbase", "wrfsbase", "wrgsbase"].forEach((m, k) => {
     for (let r = 0; r < 8; r++) {
       const modrm = (0xc0 + k * 8 + r).toString(16).toUpperCase();
-      rows.push(row(m, `F3 0F AE ${modrm}`, "Edq", "fsgsbase", { sub: k }));
+      rows.push(row(m, `F3 0F AE ${modrm}`, "Edq", "fsgsbase", { sub: k, attr: ONLY64 }));
     }
   });
-  // INVPCID is #UD unless "enable INVPCID" is set (exec_desc.ts).
-  ["invept", "invvpid", "invpcid"].forEach((m, k) => {
-    rows.push(row(m, `66 0F 38 8${k} /rm`, "Gy,Mdq", m === "invpcid" ? "invpcid" : ""));
-  });
+  // INVEPT and INVVPID exit unconditionally (reasons 50 and 53, SDM vol. 3 §25.1.2) with the
+  // instruction information of VMREAD; INVPCID is #UD unless "enable INVPCID" is set.
+  rows.push(
+    row("invept", "66 0F 38 80 /rm", "Gy,Mdq", "vmxRW", { sub: 50 }),
+    row("invvpid", "66 0F 38 81 /rm", "Gy,Mdq", "vmxRW", { sub: 53 }),
+    row("invpcid", "66 0F 38 82 /rm", "Gy,Mdq", "invpcid"),
+  );
   return rows;
 }
 

@@ -339,9 +339,8 @@ function _enabledBy(bit: number, name: string): Handler {
   };
 }
 
-/** SWAPGS: 64-bit mode, CPL 0; exchanges the GS base with IA32_KERNEL_GS_BASE. */
+/** SWAPGS (64-bit mode only: a decoder rule), CPL 0: exchanges the GS base with IA32_KERNEL_GS_BASE. */
 function _swapgs(c: CpuState): void {
-  if (c.mode !== 64) raise(c, 6);
   if (c.cpl > 0) _gp0(c);
   const lo = c.lo(Field.KERNEL_GS_BASE), hi = c.hi(Field.KERNEL_GS_BASE);
   c.setWide(Field.KERNEL_GS_BASE, c.segBase[GS] >>> 0, c.segBaseHi[GS]);
@@ -351,10 +350,10 @@ function _swapgs(c: CpuState): void {
 
 /**
  * RDFSBASE (`sub` 0), RDGSBASE (1), WRFSBASE (2), WRGSBASE (3): 64-bit mode
- * with CR4.FSGSBASE; a written base must be canonical. FS is 4, GS 5.
+ * (a decoder rule) with CR4.FSGSBASE; a written base must be canonical. FS is 4, GS 5.
  */
 function _fsgsbase(c: CpuState, i: Insn, w: number): void {
-  if (c.mode !== 64 || !(c.lo(Field.CR4) & _CR4_FSGSBASE)) raise(c, 6);
+  if (!(c.lo(Field.CR4) & _CR4_FSGSBASE)) raise(c, 6);
   const s = 4 + (i.sub & 1);
   if (i.sub < 2) {
     if (w === 8) setReg64(c, i.rmX, c.segBase[s], c.segBaseHi[s]);
@@ -371,8 +370,8 @@ const _xsaves = _enabledBy(_ENABLE_XSAVES, 'XSAVES/XRSTORS with "enable XSAVES/X
 
 /** Descriptor-table and machine-status handlers by name. */
 export const DESC_HANDLERS: Record<string, Handler> = {
-  sgdt: _sgdt,
-  lgdt: _lgdt,
+  sgdtm: _sgdt,
+  lgdtm: _lgdt,
   sldt16r: (c, i) => _sldt(c, i, 2, false),
   sldt32r: (c, i) => _sldt(c, i, 4, false),
   sldt64r: (c, i) => _sldt(c, i, 8, false),
@@ -408,7 +407,7 @@ export const DESC_HANDLERS: Record<string, Handler> = {
   wbinvd: _wbinvd,
   rdpmc: _rdpmc,
   clac: _clac,
-  invpcid: _enabledBy(_ENABLE_INVPCID, 'INVPCID with "enable INVPCID" set'),
+  invpcidm: _enabledBy(_ENABLE_INVPCID, 'INVPCID with "enable INVPCID" set'),
   xsaves16m: _xsaves,
   xsaves32m: _xsaves,
   xsaves64m: _xsaves,

@@ -27,9 +27,9 @@ const _CS64 = 0xa09b, _CS32 = 0xc09b, _SS = 0xc093, _DPL3 = 0x60;
 const _SYSRET_FLAGS = 0x3c7fd7;
 const _R11 = 22;
 
-/** #UD outside 64-bit mode or without IA32_EFER.SCE. */
+/** #UD without IA32_EFER.SCE (outside 64-bit mode the decoder already made them #UD). */
 function _check(c: CpuState): void {
-  if (c.mode !== 64 || !(c.lo(Field.EFER) & _EFER_SCE)) raise(c, 6);
+  if (!(c.lo(Field.EFER) & _EFER_SCE)) raise(c, 6);
 }
 
 /** Load `s` with selector `sel`, base 0, limit 4 GiB and access rights `ar`. */

@@ -148,6 +148,11 @@ Deno.test("VMX instructions with operands exit with the displacement and instruc
   const wr = _cpu("0f 79 08");
   assertEquals(_exit(wr), [25, 0, 3, 0, 0x1000]);
   assertEquals(info(wr), [0x10418080, 0n]);
+  // INVEPT and INVVPID exit unconditionally; the register operand is reg2.
+  const ept = _cpu("66 0f 38 80 4b 10");
+  assertEquals(_exit(ept), [50, 0x10, 6, 0, 0x1000]);
+  assertEquals(info(ept), [0x11c18080, 0x10n]);
+  assertEquals(_exit(_cpu("66 0f 38 81 0b")), [53, 0, 5, 0, 0x1000]);
   assertEquals(_exit(_cpu("f3 0f c7 30", [[Field.CR0, 0x30n]])), [0, 0, 0, _UD, 0x1000]);
   assertEquals(_exit(_cpu("0f 01 d4")), [0, 0, 0, _UD, 0x1000]);
 });
