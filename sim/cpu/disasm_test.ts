@@ -1,11 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import {
-  Decoder,
-  DecoderOptions,
-  Formatter,
-  FormatterSyntax,
-  MemorySizeOptions,
-} from "iced-x86";
+import { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions } from "iced-x86";
 import { parseEnc } from "../../gen/optab.ts";
 import { IcedDecoder } from "../../fuzz/decoder_iced.ts";
 import { ByteSource, decode } from "./decode.ts";
