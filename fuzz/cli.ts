@@ -33,7 +33,7 @@ export interface Campaign {
   readonly summary: string;
   /** Help text for the campaign's own options, one option a line (may be empty). */
   readonly usage: readonly string[];
-  /** The campaign's own flags, without `--` (e.g. `strict-length`). */
+  /** The campaign's own flags, without `--` (e.g. `save`). */
   readonly flags?: readonly string[];
   /** The campaign's own options taking a value, without `--` (e.g. `mode`). */
   readonly valued?: readonly string[];

@@ -3,7 +3,7 @@
  * instructions. A case is legacy prefixes (sometimes repeated, conflicting,
  * or enough to pass the 15-byte limit), a REX byte in 64-bit mode (usually
  * next to the opcode, sometimes cancelled by a later prefix), an opcode
- * (mostly one our decoder knows, found by probing it, else any byte of any
+ * (mostly a valid one, found by probing our decoder, else any byte of any
  * opcode map, VEX, EVEX, XOP or 3DNow!), a ModRM byte biased toward SIB,
  * no-base and register forms, a SIB byte biased toward index 4 and base 5,
  * and 16 more bytes (displacement, immediate, padding): a case never runs
@@ -13,7 +13,7 @@
  */
 
 import fc from "fast-check";
-import { ByteSource, DEC_UNIMPL, decode, Insn } from "../sim/cpu/mod.ts";
+import { ByteSource, DEC_INVALID, decode, Insn } from "../sim/cpu/mod.ts";
 import { toHex } from "./decoder_hex.ts";
 
 /** A decoding mode: 16-, 32- or 64-bit code. */
@@ -39,13 +39,13 @@ export class DecoderCase {
   }
 }
 
-/** An opcode our decoder knows: optional mandatory prefix, opcode bytes, and the next bytes (ModRM) it accepts. */
+/** A valid opcode: optional mandatory prefix, opcode bytes, and the next bytes (ModRM) it accepts. */
 export interface KnownOpcode {
   /** 66, F2 or F3 right before the opcode, 0 if none. */
   readonly prefix: number;
   /** Opcode bytes (escapes included). */
   readonly opcode: readonly number[];
-  /** Values of the byte after the opcode for which the decoder does not say "unimplemented" (ascending). */
+  /** Values of the byte after the opcode for which the decoder does not say "invalid" (ascending). */
   readonly next: readonly number[];
 }
 
@@ -64,7 +64,7 @@ function _heads(mode: DecoderMode): number[][] {
 }
 
 /**
- * The opcodes our decoder knows in `mode`, found by decoding every opcode
+ * The valid opcodes in `mode` as our decoder sees them, found by decoding every opcode
  * of the one-byte, 0F, 0F38 and 0F3A maps, bare and after 66, F3 and F2,
  * with every following byte. Cached per mode.
  */
@@ -80,12 +80,12 @@ export function probeKnownOpcodes(mode: DecoderMode): readonly KnownOpcode[] {
       buf.fill(0);
       const head = prefix ? [prefix, ...opcode] : opcode;
       buf.set(head);
-      // An opcode rejected before its next byte was read is unknown whatever follows.
-      if (decode(src, 0, mode, insn) === DEC_UNIMPL && insn.len <= head.length) continue;
+      // An opcode rejected before its next byte was read is invalid whatever follows.
+      if (decode(src, 0, mode, insn) === DEC_INVALID && insn.len <= head.length) continue;
       const next: number[] = [];
       for (let m = 0; m < 256; m++) {
         buf[head.length] = m;
-        if (decode(src, 0, mode, insn) !== DEC_UNIMPL) next.push(m);
+        if (decode(src, 0, mode, insn) !== DEC_INVALID) next.push(m);
       }
       if (next.length > 0) out.push({ prefix, opcode, next });
     }

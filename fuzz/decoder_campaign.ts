@@ -4,8 +4,7 @@
  * from the campaign's; the first mismatch of a kind not seen before stops
  * the chunk and is shrunk by fast-check (to the smallest case with the same
  * signature) and reported with its `{ seed, path }`; later cases of known
- * kinds are only counted. Opcodes our decoder does not implement are
- * counted by map and opcode, with the mnemonics iced-x86 gives them.
+ * kinds are only counted. Mismatches are also counted by opcode map.
  *
  * @module
  */
@@ -35,12 +34,10 @@ export interface DecoderCampaignOptions {
   readonly seconds?: number;
   /** Modes to draw from (default 16, 32 and 64). */
   readonly modes?: readonly DecoderMode[];
-  /** Lengths must agree for unimplemented opcodes too. */
-  readonly strictLength?: boolean;
   /** Most distinct mismatches to shrink and report (default 100). */
   readonly maxReports?: number;
   /** Called after each chunk with the counts so far. */
-  readonly progress?: (done: { cases: number; mismatches: number; unimpl: number }) => void;
+  readonly progress?: (done: { cases: number; mismatches: number }) => void;
   /** The verdict on one case (default: a DecoderOracle's `check`). */
   readonly check?: (c: DecoderCase) => Verdict;
 }
@@ -59,20 +56,6 @@ export interface MismatchReport {
   readonly path: string;
 }
 
-/** One unimplemented opcode. */
-export interface GapRow {
-  /** Opcode map (decoder_opmap names). */
-  readonly map: string;
-  /** Opcode byte. */
-  readonly op: number;
-  /** Cases seen. */
-  cases: number;
-  /** iced-x86's mnemonics for them, or its status (`invalid`...). */
-  readonly iced: Set<string>;
-  /** Whether our length agreed with iced-x86's in every case iced decoded. */
-  lengthAgrees: boolean;
-}
-
 /** What a campaign found. */
 export interface DecoderCampaignReport {
   /** Campaign seed. */
@@ -85,16 +68,12 @@ export interface DecoderCampaignReport {
   matches: number;
   /** Mismatching cases (all kinds). */
   mismatches: number;
-  /** Cases our decoder called unimplemented. */
-  unimpl: number;
-  /** Unimplemented cases per opcode map. */
-  readonly unimplByMap: Record<string, number>;
+  /** Mismatching cases per opcode map. */
+  readonly mismatchesByMap: Record<string, number>;
   /** Distinct mismatches, shrunk (at most maxReports). */
   readonly reports: MismatchReport[];
   /** Distinct mismatch signatures beyond maxReports (counted, not shrunk). */
   unreported: number;
-  /** Unimplemented opcodes, keyed `map op`. */
-  readonly gaps: Map<string, GapRow>;
   /** Wall time. */
   seconds: number;
 }
@@ -110,19 +89,9 @@ function _count(r: DecoderCampaignReport, v: Verdict): void {
   r.cases++;
   r.byMode[v.mode] = (r.byMode[v.mode] ?? 0) + 1;
   if (v.kind === "match") r.matches++;
-  else if (v.kind === "mismatch") r.mismatches++;
   else {
-    r.unimpl++;
-    r.unimplByMap[v.key.map] = (r.unimplByMap[v.key.map] ?? 0) + 1;
-    const k = `${v.key.map} ${v.key.op}`;
-    let g = r.gaps.get(k);
-    if (g === undefined) {
-      g = { map: v.key.map, op: v.key.op, cases: 0, iced: new Set(), lengthAgrees: true };
-      r.gaps.set(k, g);
-    }
-    g.cases++;
-    g.iced.add(v.iced.norm?.mnemonic ?? v.iced.status);
-    if (v.iced.status === "ok" && v.ours.len !== v.iced.len) g.lengthAgrees = false;
+    r.mismatches++;
+    r.mismatchesByMap[v.key.map] = (r.mismatchesByMap[v.key.map] ?? 0) + 1;
   }
 }
 
@@ -136,18 +105,14 @@ export function runDecoderCampaign(options: DecoderCampaignOptions): DecoderCamp
     byMode: {},
     matches: 0,
     mismatches: 0,
-    unimpl: 0,
-    unimplByMap: {},
+    mismatchesByMap: {},
     reports: [],
     unreported: 0,
-    gaps: new Map(),
     seconds: 0,
   };
   const bySig = new Map<string, MismatchReport | null>();
   const arb = decoderCaseArb({ modes: options.modes });
-  const oracle = options.check
-    ? undefined
-    : new DecoderOracle({ strictLength: options.strictLength });
+  const oracle = options.check ? undefined : new DecoderOracle();
   const check = options.check ?? ((c: DecoderCase) => (oracle as DecoderOracle).check(c));
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
@@ -191,7 +156,7 @@ export function runDecoderCampaign(options: DecoderCampaignOptions): DecoderCamp
         bySig.set(hunting, rep);
         r.reports.push(rep);
       }
-      options.progress?.({ cases: r.cases, mismatches: r.mismatches, unimpl: r.unimpl });
+      options.progress?.({ cases: r.cases, mismatches: r.mismatches });
     }
   } finally {
     oracle?.free();
@@ -200,65 +165,13 @@ export function runDecoderCampaign(options: DecoderCampaignOptions): DecoderCamp
   return r;
 }
 
-function _gapRows(r: DecoderCampaignReport): GapRow[] {
-  return [...r.gaps.values()].sort((a, b) =>
-    mapRank(a.map) < mapRank(b.map) ? -1 : mapRank(a.map) > mapRank(b.map) ? 1 : a.op - b.op
-  );
-}
-
-const _STATUSES = new Set(["invalid", "toolong", "truncated"]);
-
-/** iced-x86's mnemonics for a gap row (its statuses left out). */
-function _mnemonics(g: GapRow): string[] {
-  return [...g.iced].filter((m) => !_STATUSES.has(m));
-}
-
-/**
- * The instructions our decoder lacks: unimplemented opcodes iced-x86
- * decodes, as runs of consecutive opcodes per map with iced's mnemonics.
- */
-export function gapTable(r: DecoderCampaignReport): string[] {
-  const rows = _gapRows(r).filter((g) => _mnemonics(g).length > 0);
-  const out: string[] = [];
-  for (let k = 0; k < rows.length;) {
-    let e = k;
-    while (
-      e + 1 < rows.length && rows[e + 1].map === rows[k].map && rows[e + 1].op === rows[e].op + 1
-    ) e++;
-    const run = rows.slice(k, e + 1);
-    const names = [...new Set(run.flatMap(_mnemonics))].sort();
-    const cases = run.reduce((n, g) => n + g.cases, 0);
-    const len = run.every((g) => g.lengthAgrees) ? "yes" : "no";
-    const shown = names.length > 10 ? [...names.slice(0, 10), "…"] : names;
-    out.push(
-      `  ${run[0].map.padEnd(9)} ${opcodeRanges(run.map((g) => g.op)).padEnd(5)} ` +
-        `${String(cases).padStart(7)}  ${len.padEnd(3)}  ${shown.join(" ")}`,
-    );
-    k = e + 1;
-  }
-  return out;
-}
-
-/** Encodings iced-x86 calls invalid that our decoder calls unimplemented, per map. */
-export function unknownInvalidTable(r: DecoderCampaignReport): string[] {
-  const byMap = new Map<string, GapRow[]>();
-  for (const g of _gapRows(r)) {
-    if (_mnemonics(g).length > 0) continue;
-    byMap.set(g.map, [...(byMap.get(g.map) ?? []), g]);
-  }
-  return [...byMap].map(([map, rows]) =>
-    `  ${map.padEnd(9)} ${String(rows.reduce((n, g) => n + g.cases, 0)).padStart(7)}  ` +
-    opcodeRanges(rows.map((g) => g.op))
-  );
-}
-
-/** The report as text: counts, each distinct mismatch with its reproducer, the gaps. */
+/** The report as text: counts, each distinct mismatch with its reproducer, mismatches by map. */
 export function formatDecoderReport(r: DecoderCampaignReport): string[] {
   const modes = Object.keys(r.byMode).map((m) => `${m}-bit ${r.byMode[Number(m)]}`).join(", ");
   const kinds = r.reports.length + r.unreported;
   const out = [
     `decoder: ${r.cases} cases (${modes}) in ${r.seconds.toFixed(1)} s`,
-    `  agree ${r.matches}, mismatch ${r.mismatches} (${kinds} kinds), not yet implemented ${r.unimpl}`,
+    `  agree ${r.matches}, mismatch ${r.mismatches} (${kinds} kinds)`,
   ];
   if (r.reports.length > 0) {
     out.push("mismatches (shrunk; replay a chunk with fc.check(…, { seed, path })):");
@@ -270,16 +183,10 @@ export function formatDecoderReport(r: DecoderCampaignReport): string[] {
     });
   }
   if (r.unreported > 0) out.push(`(${r.unreported} more kinds of mismatch not shrunk)`);
-  const maps = Object.keys(r.unimplByMap).sort((a, b) => (mapRank(a) < mapRank(b) ? -1 : 1));
+  const maps = Object.keys(r.mismatchesByMap).sort((a, b) => (mapRank(a) < mapRank(b) ? -1 : 1));
   if (maps.length > 0) {
-    out.push("not yet implemented, by opcode map:");
-    for (const m of maps) out.push(`  ${m.padEnd(9)} ${String(r.unimplByMap[m]).padStart(7)}`);
-    out.push("instructions our decoder lacks (map, opcodes, cases, our length agrees, iced-x86):");
-    out.push(...gapTable(r));
-    const invalid = unknownInvalidTable(r);
-    if (invalid.length > 0) {
-      out.push("unimplemented here, invalid for iced-x86 (map, cases, opcodes):", ...invalid);
-    }
+    out.push("mismatches by opcode map:");
+    for (const m of maps) out.push(`  ${m.padEnd(9)} ${String(r.mismatchesByMap[m]).padStart(7)}`);
   }
   return out;
 }
@@ -294,7 +201,6 @@ export function decoderReportJson(r: DecoderCampaignReport): Record<string, unkn
     byMode: r.byMode,
     matches: r.matches,
     mismatches: r.mismatches,
-    unimpl: r.unimpl,
     seconds: Number(r.seconds.toFixed(3)),
     reports: r.reports.map((m) => ({
       signature: m.signature,
@@ -308,14 +214,7 @@ export function decoderReportJson(r: DecoderCampaignReport): Record<string, unkn
       path: m.path,
     })),
     unreported: r.unreported,
-    unimplByMap: r.unimplByMap,
-    gaps: _gapRows(r).map((g) => ({
-      map: g.map,
-      op: g.op,
-      cases: g.cases,
-      iced: [...g.iced].sort(),
-      lengthAgrees: g.lengthAgrees,
-    })),
+    mismatchesByMap: r.mismatchesByMap,
   };
 }
 
@@ -360,11 +259,8 @@ export interface DecoderCampaignSetup {
 export function createDecoderCampaign(setup: DecoderCampaignSetup = {}): Campaign {
   return {
     summary: "sim/cpu's decoder against iced-x86 on random instruction bytes",
-    usage: [
-      "  --mode M          only 16-, 32- or 64-bit code",
-      "  --strict-length   unimplemented opcodes must still have iced-x86's length",
-    ],
-    flags: ["strict-length"],
+    usage: ["  --mode M       only 16-, 32- or 64-bit code"],
+    flags: [],
     valued: ["mode"],
     run(o: CampaignOptions, io: CliIO): number {
       const modes = _modes(o.extra.get("mode"));
@@ -372,25 +268,22 @@ export function createDecoderCampaign(setup: DecoderCampaignSetup = {}): Campaig
         io.err(`fuzz decoder: ${modes}`);
         return 2;
       }
-      const strictLength = o.extra.has("strict-length");
       const progress = io.progress;
       const r = runDecoderCampaign({
         seed: o.seed,
         runs: o.runs,
         seconds: o.seconds,
         modes,
-        strictLength,
         check: setup.check,
         progress: progress &&
-          ((p) =>
-            progress(`decoder: ${p.cases} cases, ${p.mismatches} mismatches, ${p.unimpl} unimpl`)),
+          ((p) => progress(`decoder: ${p.cases} cases, ${p.mismatches} mismatches`)),
       });
       progress?.(undefined);
       if (o.json) io.out(JSON.stringify(decoderReportJson(r)));
       else formatDecoderReport(r).forEach((l) => io.out(l));
       if (o.save && r.reports.length > 0) {
         const path = setup.regressions ?? REGRESSIONS_URL.pathname;
-        const oracle = setup.check ? undefined : new DecoderOracle({ strictLength });
+        const oracle = setup.check ? undefined : new DecoderOracle();
         try {
           const check = setup.check ?? ((c: DecoderCase) => (oracle as DecoderOracle).check(c));
           const added = appendVectors(path, regressionLines(r.reports, check));

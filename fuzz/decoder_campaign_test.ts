@@ -7,10 +7,8 @@ import {
   type DecoderCampaignReport,
   decoderReportJson,
   formatDecoderReport,
-  gapTable,
   regressionLines,
   runDecoderCampaign,
-  unknownInvalidTable,
 } from "./decoder_campaign.ts";
 import { fromHex } from "./decoder_hex.ts";
 import type { Decoded } from "./decoder_norm.ts";
@@ -25,7 +23,7 @@ function _fake(c: DecoderCase): Verdict {
   const ours = decodeOurs(c.mode, c.bytes);
   const bad = c.bytes[0] === 0x65 && ours.status !== "invalid";
   return {
-    kind: bad ? "mismatch" : ours.status === "unimpl" ? "unimpl" : "match",
+    kind: bad ? "mismatch" : "match",
     reason: bad ? "status" : "",
     mode: c.mode,
     bytes: c.bytes,
@@ -47,10 +45,9 @@ Deno.test("runDecoderCampaign: counts add up and a seed repeats a run", () => {
     });
   const r = run();
   assertEquals(r.cases, 1100);
-  assertEquals(r.matches + r.mismatches + r.unimpl, r.cases);
+  assertEquals(r.matches + r.mismatches, r.cases);
   assertEquals(r.byMode[16] + r.byMode[32] + r.byMode[64], r.cases);
-  assertEquals(Object.values(r.unimplByMap).reduce((a, b) => a + b, 0), r.unimpl);
-  assertEquals([...r.gaps.values()].reduce((a, g) => a + g.cases, 0), r.unimpl);
+  assertEquals(Object.values(r.mismatchesByMap).reduce((a, b) => a + b, 0), r.mismatches);
   assertEquals(r.mismatches > 0 && r.reports.length > 0, true);
   assertEquals(r.reports.reduce((a, m) => a + m.count, 0), r.mismatches);
   assertEquals(calls >= 3, true);
@@ -59,7 +56,7 @@ Deno.test("runDecoderCampaign: counts add up and a seed repeats a run", () => {
     again.reports.map((m) => [m.signature, m.count, m.seed, m.path]),
     r.reports.map((m) => [m.signature, m.count, m.seed, m.path]),
   );
-  assertEquals([again.matches, again.unimpl], [r.matches, r.unimpl]);
+  assertEquals([again.matches, again.mismatches], [r.matches, r.mismatches]);
 });
 
 Deno.test("runDecoderCampaign: mismatches are shrunk within their signature; reports are capped", () => {
@@ -81,13 +78,6 @@ Deno.test("runDecoderCampaign: a time budget instead of runs", () => {
 });
 
 function _report(): DecoderCampaignReport {
-  const gap = (map: string, op: number, cases: number, iced: string[], lengthAgrees = false) => ({
-    map,
-    op,
-    cases,
-    iced: new Set(iced),
-    lengthAgrees,
-  });
   const bytes = fromHex("65 3e 00 06");
   const verdict: Verdict = {
     kind: "mismatch",
@@ -104,52 +94,26 @@ function _report(): DecoderCampaignReport {
     byMode: { 32: 4, 64: 6 },
     matches: 3,
     mismatches: 2,
-    unimpl: 5,
-    unimplByMap: { "0F": 3, "1B": 1, "XOP.8": 1 },
+    mismatchesByMap: { "1B": 1, "VEX.0F": 1 },
     reports: [{ signature: "64 status ok/invalid 1B 00", count: 2, verdict, seed: 9, path: "1:2" }],
     unreported: 1,
-    gaps: new Map([
-      ["0F 5", gap("0F", 5, 1, ["syscall"], true)],
-      ["1B 6", gap("1B", 6, 1, ["push", "invalid"])],
-      ["0F 6", gap("0F", 6, 1, ["clts"], true)],
-      ["0F 4", gap("0F", 4, 1, ["invalid"])],
-      ["XOP.8 16", gap("XOP.8", 0x16, 1, ["invalid", "toolong"])],
-    ]),
     seconds: 1.25,
   };
 }
 
-Deno.test("gapTable and unknownInvalidTable: runs of opcodes per map", () => {
-  assertEquals(gapTable(_report()), [
-    "  1B        06          1  no   push",
-    "  0F        05-06       2  yes  clts syscall",
-  ]);
-  assertEquals(unknownInvalidTable(_report()), [
-    "  0F              1  04",
-    "  XOP.8           1  16",
-  ]);
-});
-
 Deno.test("formatDecoderReport and decoderReportJson", () => {
   assertEquals(formatDecoderReport(_report()), [
     "decoder: 10 cases (32-bit 4, 64-bit 6) in 1.3 s",
-    "  agree 3, mismatch 2 (2 kinds), not yet implemented 5",
+    "  agree 3, mismatch 2 (2 kinds)",
     "mismatches (shrunk; replay a chunk with fc.check(…, { seed, path })):",
     '1. [64 status ok/invalid 1B 00] 2 case(s), { seed: 9, path: "1:2" }',
     "   64-bit 65  (status mismatch)",
     "     ours: x  (1 bytes)",
     "     iced: invalid after 1 bytes",
     "(1 more kinds of mismatch not shrunk)",
-    "not yet implemented, by opcode map:",
+    "mismatches by opcode map:",
     "  1B              1",
-    "  0F              3",
-    "  XOP.8           1",
-    "instructions our decoder lacks (map, opcodes, cases, our length agrees, iced-x86):",
-    "  1B        06          1  no   push",
-    "  0F        05-06       2  yes  clts syscall",
-    "unimplemented here, invalid for iced-x86 (map, cases, opcodes):",
-    "  0F              1  04",
-    "  XOP.8           1  16",
+    "  VEX.0F          1",
   ]);
   const j = decoderReportJson(_report());
   assertEquals(Object.keys(j)[0], "seed");
@@ -164,14 +128,7 @@ Deno.test("formatDecoderReport and decoderReportJson", () => {
     seed: 9,
     path: "1:2",
   }]);
-  assertEquals((j.gaps as unknown[])[0], {
-    map: "1B",
-    op: 6,
-    cases: 1,
-    iced: ["invalid", "push"],
-    lengthAgrees: false,
-  });
-  assertEquals(JSON.parse(JSON.stringify(j)).unimplByMap, { "0F": 3, "1B": 1, "XOP.8": 1 });
+  assertEquals(JSON.parse(JSON.stringify(j)).mismatchesByMap, { "1B": 1, "VEX.0F": 1 });
 });
 
 Deno.test("regressionLines: cut to the relevant bytes when the signature holds", () => {

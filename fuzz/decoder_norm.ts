@@ -31,8 +31,8 @@
  * @module
  */
 
-/** How a decode ended: a whole instruction, #UD, longer than 15 bytes, out of bytes, or unknown to our decoder. */
-export type DecodeStatus = "ok" | "invalid" | "toolong" | "truncated" | "unimpl";
+/** How a decode ended: a whole instruction, #UD, longer than 15 bytes, or out of bytes. */
+export type DecodeStatus = "ok" | "invalid" | "toolong" | "truncated";
 
 /** An instruction in normal form. */
 export interface NormInsn {
@@ -272,27 +272,14 @@ export function normText(n: NormInsn): string {
   return n.operands.length > 0 ? head + " " + n.operands.join(", ") : head;
 }
 
-/** Options of {@link compareDecoded}. */
-export interface CompareOptions {
-  /**
-   * Where ours is "unimpl" but the other decodes, also require the same
-   * length (for once our decoder knows the length of every opcode map).
-   */
-  readonly strictLength?: boolean;
-}
-
 /**
  * What differs between `ours` and the reference `ref`: "" if they agree
- * (or ours is unimplemented and lengths are not checked), else "status",
+ * else "status",
  * "length", "prefixes", "mnemonic" or "operands". Lengths of failed decodes
  * are not compared (a #UD has no length). An encoding `ref` calls invalid
  * at length 15 is invalid and too long at once: ours may say either.
  */
-export function compareDecoded(ours: Decoded, ref: Decoded, options: CompareOptions = {}): string {
-  if (ours.status === "unimpl") {
-    const lengthKnown = options.strictLength && ref.status === "ok";
-    return lengthKnown && ours.len !== ref.len ? "length" : "";
-  }
+export function compareDecoded(ours: Decoded, ref: Decoded): string {
   if (ours.status === "toolong" && ref.status === "invalid" && ref.len >= 15) return "";
   if (ours.status !== ref.status) return "status";
   if (ours.status !== "ok") return "";

@@ -1,7 +1,7 @@
 /**
  * The decoder oracle: one case decoded by sim/cpu and by iced-x86, both in
- * normal form, and the verdict: they agree, they disagree (a mismatch: a
- * bug in our decoder or disassembler), or ours does not know the opcode yet.
+ * normal form, and the verdict: they agree, or they disagree (a mismatch:
+ * a bug in our decoder or disassembler).
  *
  * @module
  */
@@ -9,12 +9,12 @@
 import type { DecoderCase } from "./decoder_arb.ts";
 import { toHex } from "./decoder_hex.ts";
 import { IcedDecoder } from "./decoder_iced.ts";
-import { compareDecoded, type CompareOptions, type Decoded, normText } from "./decoder_norm.ts";
+import { compareDecoded, type Decoded, normText } from "./decoder_norm.ts";
 import { type OpcodeKey, opcodeKey } from "./decoder_opmap.ts";
 import { decodeOurs } from "./decoder_ours.ts";
 
-/** Agreement, a mismatch, or an opcode our decoder does not implement. */
-export type VerdictKind = "match" | "mismatch" | "unimpl";
+/** Agreement or a mismatch. */
+export type VerdictKind = "match" | "mismatch";
 
 /** What the oracle says about one case. */
 export interface Verdict {
@@ -37,19 +37,13 @@ export interface Verdict {
 /** Both decoders on the same bytes; holds iced-x86's wasm objects, so `free()` it when done. */
 export class DecoderOracle {
   #iced = new IcedDecoder();
-  #options: CompareOptions;
-
-  /** An oracle comparing with `options` (strictLength: lengths of unimplemented opcodes must agree too). */
-  constructor(options: CompareOptions = {}) {
-    this.#options = options;
-  }
 
   /** The verdict on `c`. */
   check(c: DecoderCase): Verdict {
     const ours = decodeOurs(c.mode, c.bytes);
     const iced = this.#iced.decode(c.mode, c.bytes);
-    const reason = compareDecoded(ours, iced, this.#options);
-    const kind = reason !== "" ? "mismatch" : ours.status === "unimpl" ? "unimpl" : "match";
+    const reason = compareDecoded(ours, iced);
+    const kind = reason !== "" ? "mismatch" : "match";
     return {
       kind,
       reason,
@@ -92,7 +86,7 @@ export function verdictSignature(v: Verdict): string {
 }
 
 function _side(d: Decoded): string {
-  if (d.status !== "ok") return d.status + (d.status === "unimpl" ? "" : ` after ${d.len} bytes`);
+  if (d.status !== "ok") return `${d.status} after ${d.len} bytes`;
   return `${d.text}  (${d.len} bytes)`;
 }
 

@@ -45,7 +45,7 @@ function _verdict(
   };
 }
 
-Deno.test("DecoderOracle: match, unimplemented, and the opcode key", () => {
+Deno.test("DecoderOracle: match, a modeled-CPU difference, and the opcode key", () => {
   const m = _check(32, "8b 45 f8 00");
   assertEquals([m.kind, m.reason, m.ours.text, m.iced.text, m.key], [
     "match",
@@ -54,12 +54,15 @@ Deno.test("DecoderOracle: match, unimplemented, and the opcode key", () => {
     "mov eax,dword ptr [ebp-8]",
     { map: "1B", op: 0x8b },
   ]);
-  // 3DNow! is not in the tables (AMD's; invalid on the modeled CPU).
+  // 3DNow! is AMD's: iced-x86 decodes it, the modeled CPU raises #UD, and so do we.
   const u = _check(64, "0f 0f c0 9e");
-  assertEquals([u.kind, u.reason, u.iced.status, u.key], ["unimpl", "", "invalid", {
-    map: "3DNow",
-    op: 0x0f,
-  }]);
+  assertEquals([u.kind, u.reason, u.ours.status, u.iced.status, u.key], [
+    "match",
+    "",
+    "invalid",
+    "invalid",
+    { map: "3DNow", op: 0x0f },
+  ]);
 });
 
 Deno.test("relevantLength: the longer decode, or 16 at the 15-byte limit", () => {
@@ -70,7 +73,7 @@ Deno.test("relevantLength: the longer decode, or 16 at the 15-byte limit", () =>
   assertEquals(relevantLength(_verdict("status", inv, tl, hex)), 16);
   assertEquals(relevantLength(_verdict("status", inv, tl, "66 66")), 2);
   assertEquals(
-    relevantLength(_verdict("status", { status: "unimpl", len: 0, text: "" }, inv, hex)),
+    relevantLength(_verdict("status", { status: "invalid", len: 0, text: "" }, inv, hex)),
     3,
   );
 });
@@ -111,14 +114,14 @@ Deno.test("formatVerdict: mode, relevant bytes, both sides raw and normalised", 
     "  ours normalised: add byte [rax], al",
     "  iced normalised: add byte gs:[rax], al",
   ]);
-  const st = _verdict("status", { status: "unimpl", len: 1, text: "unimpl" }, {
+  const st = _verdict("status", { status: "truncated", len: 1, text: "truncated" }, {
     status: "invalid",
     len: 3,
     text: "invalid",
   });
   assertEquals(formatVerdict(st), [
     "64-bit 65 3e 8b  (status mismatch)",
-    "  ours: unimpl",
+    "  ours: truncated after 1 bytes",
     "  iced: invalid after 3 bytes",
   ]);
   assertEquals(formatVerdict({ ...st, reason: "" })[0], "64-bit 65 3e 8b");

@@ -13,7 +13,6 @@ import {
   DEC_INVALID,
   DEC_OK,
   DEC_TOO_LONG,
-  DEC_UNIMPL,
   decode,
   formatInsn,
   Insn,
@@ -29,7 +28,6 @@ const _STATUS: Readonly<Record<number, DecodeStatus>> = {
   [DEC_INVALID]: "invalid",
   [DEC_TOO_LONG]: "toolong",
   [DEC_FETCH]: "truncated",
-  [DEC_UNIMPL]: "unimpl",
 };
 
 const _R16 = ["ax", "cx", "dx", "bx", "sp", "bp", "si", "di"];

@@ -33,19 +33,15 @@ export {
   type DecoderCampaignSetup,
   decoderReportJson,
   formatDecoderReport,
-  type GapRow,
-  gapTable,
   type MismatchReport,
   regressionLines,
   REGRESSIONS_URL,
   runDecoderCampaign,
-  unknownInvalidTable,
 } from "./decoder_campaign.ts";
 export { fromHex, toHex } from "./decoder_hex.ts";
 export { IcedDecoder, inertPrefixesRemoved } from "./decoder_iced.ts";
 export {
   compareDecoded,
-  type CompareOptions,
   type Decoded,
   type DecodeStatus,
   type MemRef,

@@ -23,7 +23,6 @@ import {
   DEC_INVALID,
   DEC_OK,
   DEC_TOO_LONG,
-  DEC_UNIMPL,
   type Insn,
   P_ASIZE,
   P_LOCK,
@@ -220,8 +219,8 @@ function _evex(i: Insn): number {
 
 /**
  * Decode one instruction from `src` at `offset` in `mode` (16, 32 or 64)
- * into `insn`. Returns DEC_OK, DEC_INVALID, DEC_TOO_LONG, DEC_UNIMPL or
- * DEC_FETCH; `insn.len` is the count of bytes consumed either way.
+ * into `insn`. Returns DEC_OK, DEC_INVALID (#UD: no row of the tables,
+ * which hold every encoding the modeled CPU has), DEC_TOO_LONG or DEC_FETCH; `insn.len` is the count of bytes consumed either way.
  */
 export function decode(src: CodeSource, offset: number, mode: number, insn: Insn): number {
   _src = src;
@@ -298,7 +297,7 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     const g = (e & 0xfff) * 72;
     e = modrm >= 0xc0 ? GROUPS[g + 8 + (modrm & 0x3f)] : GROUPS[g + ((modrm >> 3) & 7)];
   }
-  if (e === 0) return _finish(i, DEC_UNIMPL);
+  if (e === 0) return _finish(i, DEC_INVALID);
   let row = e - 1;
   let attr = ROW_ATTR[row];
   if (mode === 64 && attr & Attr.I64 && ROW_ALT64[row] !== 0) {

@@ -17,8 +17,6 @@ export const DEC_OK = 0;
 export const DEC_INVALID = 1;
 /** Decode status: longer than 15 bytes (#GP(0)). */
 export const DEC_TOO_LONG = 2;
-/** Decode status: an opcode this decoder does not know yet. */
-export const DEC_UNIMPL = 3;
 /** Decode status: the code source could not supply a byte (fetch fault). */
 export const DEC_FETCH = 4;
 

@@ -99,7 +99,7 @@ export {
 export { ByteSource, type CodeSource, decode } from "./decode.ts";
 export { formatInsn } from "./disasm.ts";
 export { Field, type GuestState } from "./fields.ts";
-export { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, DEC_UNIMPL, Insn } from "./insn.ts";
+export { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, Insn } from "./insn.ts";
 export {
   UNDEFINED_CHOICES,
   type UndefinedChoice,
