@@ -14,7 +14,7 @@ import type { CliIO } from "../trace/mod.ts";
 import type { Campaign, CampaignOptions } from "./cli.ts";
 import { DECODER_MODES, DecoderCase, decoderCaseArb, type DecoderMode } from "./decoder_arb.ts";
 import { toHex } from "./decoder_hex.ts";
-import { mapRank, opcodeRanges } from "./decoder_opmap.ts";
+import { mapRank } from "./decoder_opmap.ts";
 import {
   DecoderOracle,
   formatVerdict,

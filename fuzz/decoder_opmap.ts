@@ -71,17 +71,3 @@ export function mapRank(map: string): string {
   const k = MAP_ORDER.indexOf(map);
   return k >= 0 ? String(k).padStart(3, "0") : "999" + map;
 }
-
-/** Opcode bytes as ranges of consecutive values: `00-07 0E 16-17`. */
-export function opcodeRanges(ops: Iterable<number>): string {
-  const sorted = [...new Set(ops)].sort((a, b) => a - b);
-  const hex = (v: number) => v.toString(16).toUpperCase().padStart(2, "0");
-  const out: string[] = [];
-  for (let k = 0; k < sorted.length;) {
-    let e = k;
-    while (e + 1 < sorted.length && sorted[e + 1] === sorted[e] + 1) e++;
-    out.push(e === k ? hex(sorted[k]) : `${hex(sorted[k])}-${hex(sorted[e])}`);
-    k = e + 1;
-  }
-  return out.join(" ");
-}

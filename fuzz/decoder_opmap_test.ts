@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { fromHex } from "./decoder_hex.ts";
-import { mapRank, opcodeKey, opcodeRanges } from "./decoder_opmap.ts";
+import { mapRank, opcodeKey } from "./decoder_opmap.ts";
 
 const key = (mode: number, hex: string) => {
   const k = opcodeKey(mode, fromHex(hex));
@@ -38,9 +38,7 @@ Deno.test("opcodeKey: VEX, EVEX, XOP, and LES/LDS/BOUND/POP outside 64-bit mode"
   assertEquals(key(32, "8f c0"), "1B 8f");
 });
 
-Deno.test("opcodeRanges and mapRank", () => {
-  assertEquals(opcodeRanges([7, 6, 0x0e, 0x16, 0x17, 6]), "06-07 0E 16-17");
-  assertEquals(opcodeRanges([]), "");
+Deno.test("mapRank", () => {
   assertEquals(
     ["XOP.8", "zz", "1B", "EVEX.m5", "0F"].sort((a, b) => (mapRank(a) < mapRank(b) ? -1 : 1)),
     [

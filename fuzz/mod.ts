@@ -52,7 +52,7 @@ export {
   normText,
   parseNumber,
 } from "./decoder_norm.ts";
-export { MAP_ORDER, mapRank, type OpcodeKey, opcodeKey, opcodeRanges } from "./decoder_opmap.ts";
+export { MAP_ORDER, mapRank, type OpcodeKey, opcodeKey } from "./decoder_opmap.ts";
 export {
   DecoderOracle,
   formatVerdict,
