@@ -56,7 +56,7 @@ Deno.test("regressions.txt: our decoder gives iced-x86's answer, without iced-x8
 });
 
 for (const mode of DECODER_MODES) {
-  Deno.test(`${mode}-bit sample of 3000 random cases: no mismatch with iced-x86`, () => {
+  Deno.test(`${mode}-bit sample of 10000 random cases: no mismatch with iced-x86`, () => {
     const oracle = new DecoderOracle();
     try {
       fc.assert(
@@ -64,7 +64,7 @@ for (const mode of DECODER_MODES) {
           const v = oracle.check(c);
           if (v.kind === "mismatch") throw new Error(formatVerdict(v).join("\n"));
         }),
-        { seed: 0x5eed ^ mode, numRuns: 3000 },
+        { seed: 0x5eed ^ mode, numRuns: 10000 },
       );
     } finally {
       oracle.free();
