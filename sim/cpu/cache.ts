@@ -15,15 +15,24 @@
 import { type GuestRam, PAGE_SIZE } from "./bus.ts";
 import { type CodeSource, decode } from "./decode.ts";
 import type { BlockFn } from "./jit.ts";
+import { HANDLER_NAMES } from "./_optab.ts";
 import { HANDLERS } from "./handlers.ts";
 import { DEC_FETCH, DEC_INVALID, DEC_OK, DEC_TOO_LONG, Insn } from "./insn.ts";
-import { codeLin, codePhys, fetchRam } from "./mem.ts";
+import { codeLin, codePhys, codePhysHeld, fetchRam } from "./mem.ts";
 import { Attr } from "./operands.ts";
 import { markCode } from "./smc.ts";
 import { type CpuState, CS, dead, hexPc, raise } from "./state.ts";
 
 const _MAX_INSNS = 64;
 const _SLOTS = 4096;
+
+// Near control transfers (END rows that change only RIP), by handler index.
+const _NEAR: Uint8Array = (() => {
+  const t = new Uint8Array(HANDLER_NAMES.length);
+  const near = /^(jcc|jmp|jmpE|call|callE|ret|loop)(16|32|64)[rm]?$/;
+  HANDLER_NAMES.forEach((n, h) => t[h] = near.test(n) ? 1 : 0);
+  return t;
+})();
 
 /** A decoded basic block. */
 export class Block {
@@ -42,12 +51,34 @@ export class Block {
   readonly #gens1: Uint32Array;
   readonly #page1: number;
   readonly #gen1: number;
-  /** The blocks that ran after this one the last two times (chaining hints, checked before use). */
+  /**
+   * Chaining: the block that ran after this one, with the RIP (low, high) and code context
+   * (`CodeCache` stamp, -1 for none) it was found under. A conditional branch alternates
+   * between two successors, hence two links.
+   */
   succ: Block | null = null;
-  /** The other hint. */
+  /** RIP bits 31:0 (int32) `succ` was found at. */
+  succIp = 0;
+  /** RIP bits 63:32 `succ` was found at. */
+  succHi = 0;
+  /** The context stamp `succ` holds for, -1 if none. */
+  succCtx = -1;
+  /** The other link. */
   succ2: Block | null = null;
-  /** The cache epoch the block was decoded in. */
-  epoch = 0;
+  /** Its RIP bits 31:0. */
+  succ2Ip = 0;
+  /** Its RIP bits 63:32. */
+  succ2Hi = 0;
+  /** Its context stamp. */
+  succ2Ctx = -1;
+  /** 64-bit code whose last instruction ends past 2^32: RIP carries into bits 63:32 after it. */
+  wraps = false;
+  /**
+   * The last instruction may change the code context (an END instruction other than a near
+   * branch: far transfers, INT, IRET, MOV to CR, WRMSR...), so links out of the block are
+   * followed only after the context is checked again.
+   */
+  sysEnd = false;
   /** Whole-block runs so far, until it is compiled. */
   runs = 0;
   /** The compiled block, once hot. */
@@ -137,10 +168,26 @@ function _failure(status: number, bytes: string): (c: CpuState) => void {
   return (c) => dead(c, `unimplemented instruction ${bytes} at ${hexPc(c.ip >>> 0)}`);
 }
 
-/** Blocks by physical address, direct-mapped. */
+/**
+ * Blocks by physical address, direct-mapped, with chaining: a block found
+ * for the RIP after another is linked to it, and the link is followed
+ * without translating the RIP again while the code context is unchanged:
+ * mode, CS base and limit, the fetch TLB (its `gen`) and the cache itself.
+ * A link made from a translation the fetch TLB does not hold is not kept.
+ *
+ * Only an END instruction changes the mode or CS (defs.ts: END rows are
+ * those that may change how code is fetched), and it is the last of its
+ * block; so mode and CS are compared again only after a block ending in one
+ * (`sysEnd`), one cut short by `brk`, or without a previous block (after an
+ * event, at the start of `run`). The fetch TLB's `gen` is compared always.
+ */
 export class CodeCache {
   readonly #c: CpuState;
   readonly #slots: (Block | undefined)[] = new Array<Block | undefined>(_SLOTS).fill(undefined);
+  // The code context stamp, and what it was taken from (fetch TLB gen, mode, CS base, CS limit
+  // as int32: integer compares only).
+  #ctx = 0;
+  readonly #snap: Int32Array = new Int32Array([-1, 0, 0, 0]);
 
   /** A cache for `c`. */
   constructor(c: CpuState) {
@@ -150,36 +197,53 @@ export class CodeCache {
   /** Drop every block. */
   flush(): void {
     this.#slots.fill(undefined);
-    this.epoch++;
+    this.#ctx++;
   }
 
-  /** Bumped by `flush`: chaining hints recorded in an older epoch are not followed. */
-  epoch = 0;
+  // The code context stamp: a new value whenever something a link depends on changed.
+  #context(c: CpuState): number {
+    const s = this.#snap, gen = c.tlbX.gen, base = c.segBase[CS], limit = c.segLimit[CS] | 0;
+    if (gen !== s[0] || c.mode !== s[1] || base !== s[2] || limit !== s[3]) {
+      s[0] = gen;
+      s[1] = c.mode;
+      s[2] = base;
+      s[3] = limit;
+      this.#ctx++;
+    }
+    return this.#ctx;
+  }
 
   /**
-   * The block starting at the current IP, decoding it if needed (fetch
+   * The block starting at the current RIP, decoding it if needed (fetch
    * faults of its first instruction throw). `prev` is the block that just
-   * ran: its successor hint is tried first.
+   * ran: its links are tried first.
    */
   lookup(prev: Block | null): Block {
     const c = this.#c;
-    const ip = c.ip;
-    const phys = codePhys(c);
-    if (prev !== null) {
-      // Two hints: a conditional branch alternates between its target and its fall-through.
-      const h = prev.succ, h2 = prev.succ2;
-      if (h !== null && h.phys === phys && this.#usable(h)) return h;
-      if (h2 !== null && h2.phys === phys && this.#usable(h2)) return h2;
-      const b = this.#find(phys, ip);
-      prev.succ2 = h;
-      prev.succ = b;
-      return b;
+    if (prev === null) {
+      this.#context(c);
+      return this.#find(codePhys(c), c.ip);
     }
-    return this.#find(phys, ip);
-  }
-
-  #usable(b: Block): boolean {
-    return b.mode === this.#c.mode && b.epoch === this.epoch && b.valid();
+    const ip = c.ip, hi = c.ipHi;
+    const ctx = prev.sysEnd || c.brk || c.tlbX.gen !== this.#snap[0] ? this.#context(c) : this.#ctx;
+    if (prev.succIp === ip && prev.succHi === hi && prev.succCtx === ctx) {
+      const b = prev.succ!;
+      if (b.valid()) return b;
+    }
+    if (prev.succ2Ip === ip && prev.succ2Hi === hi && prev.succ2Ctx === ctx) {
+      const b = prev.succ2!;
+      if (b.valid()) return b;
+    }
+    const b = this.#find(codePhys(c), ip);
+    prev.succ2 = prev.succ;
+    prev.succ2Ip = prev.succIp;
+    prev.succ2Hi = prev.succHi;
+    prev.succ2Ctx = prev.succCtx;
+    prev.succ = b;
+    prev.succIp = ip;
+    prev.succHi = hi;
+    prev.succCtx = codePhysHeld() ? this.#context(c) : -1;
+    return b;
   }
 
   #find(phys: number, ip: number): Block {
@@ -188,12 +252,11 @@ export class CodeCache {
     const b = this.#slots[k];
     if (
       b !== undefined && b.phys === phys && b.mode === c.mode && b.valid() &&
-      (ip >>> 0) + b.bytes - 1 <= c.segLimit[CS]
+      (c.mode === 64 || (ip >>> 0) + b.bytes - 1 <= c.segLimit[CS])
     ) {
       return b;
     }
     const nb = this.#decode(phys, ip);
-    nb.epoch = this.epoch;
     this.#slots[k] = nb;
     return nb;
   }
@@ -226,6 +289,10 @@ export class CodeCache {
       if (h === undefined || i.attr & (Attr.END | Attr.ALONE) || insns.length >= _MAX_INSNS) break;
       if (Math.floor(codeLin(c, off) / PAGE_SIZE) !== page0) break;
     }
-    return new Block(phys, c.mode, insns, bytes, f.rams, f.pages);
+    const b = new Block(phys, c.mode, insns, bytes, f.rams, f.pages);
+    const last = insns[insns.length - 1];
+    b.sysEnd = (last.attr & Attr.END) !== 0 && (last.fn !== HANDLERS[last.hid] || !_NEAR[last.hid]);
+    b.wraps = c.mode === 64 && (ip >>> 0) + bytes > 0xffffffff;
+    return b;
   }
 }

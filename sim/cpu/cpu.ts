@@ -270,6 +270,8 @@ export class Cpu extends CpuState implements GuestState {
     if (this.#dead) return RunStatus.DEAD;
     this.setWide(Field.IDT_VECTORING_INFO, 0, 0);
     const target = this.retired + budget;
+    // Fields may have been written since the last run: no block to chain from.
+    this.#prev = null;
     let entered = false;
     for (;;) {
       try {
@@ -365,9 +367,9 @@ export class Cpu extends CpuState implements GuestState {
 
   // The hot loop: kept small and separate so it is optimized as a plain function. `retired`
   // is counted per block; when an instruction stops the block, #settle counts what completed.
-  #exec(insns: Insn[], n: number): void {
+  #exec(b: Block, n: number): void {
     this.brk = false;
-    const mask = this.ipMask;
+    const mask = this.ipMask, insns = b.insns;
     let k = 0;
     while (k < n) {
       const i = insns[k++];
@@ -401,6 +403,14 @@ export class Cpu extends CpuState implements GuestState {
     this.#exception(1, -1, this.ip, q);
   }
 
+  // After block `b` that started at `hi0:ip0` and whose last instruction ends past 2^32 (64-bit
+  // code): if that instruction ran and execution fell through it, RIP carries into bits 63:32.
+  // A control transfer there that set RIP's high half itself changed it (a relative one always
+  // does, to the carried value); one that lands exactly 4 GiB back is taken for a fall-through.
+  #carry(b: Block, ip0: number, hi0: number): void {
+    if (this.ip === ((ip0 + b.bytes) | 0) && this.ipHi === hi0) this.ipHi = (hi0 + 1) | 0;
+  }
+
   // One block: interrupt window, budget, lookup, execution. Returns -1 to go on. Kept apart
   // from #loop so that it is optimized as an ordinary function, not on stack replacement.
   #step(target: number): number {
@@ -412,9 +422,9 @@ export class Cpu extends CpuState implements GuestState {
     if (rem <= 0) return RunStatus.BUDGET;
     const b = this.#cache.lookup(this.#prev);
     this.#prev = b;
-    const insns = b.insns;
+    const insns = b.insns, ip0 = this.ip, hi0 = this.ipHi;
     this.#blk = insns;
-    this.#blkIp = this.ip;
+    this.#blkIp = ip0;
     // Single-stepping (TF, MTF) and interrupt shadows take one instruction at a time.
     const tf = this.flags & TF;
     if ((tf | (ctls & PROCB_MONTRAP) | this.intrBlock) === 0 && insns.length <= rem) {
@@ -423,8 +433,9 @@ export class Cpu extends CpuState implements GuestState {
         const ran = jit(this, rem); // before reading `retired`: a self-loop adds to it
         this.retired += ran;
       } else {
-        if (++b.runs >= this.#jitAfter) b.jit = compileBlock(insns, this.ipMask, b);
-        this.#exec(insns, insns.length);
+        if (++b.runs >= this.#jitAfter && !b.wraps) b.jit = compileBlock(insns, this.ipMask, b);
+        this.#exec(b, insns.length);
+        if (b.wraps) this.#carry(b, ip0, hi0);
       }
       this.#blk = null;
       if (this.newBlock !== 0) {
@@ -433,7 +444,8 @@ export class Cpu extends CpuState implements GuestState {
       }
       return -1;
     }
-    this.#exec(insns, tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0 ? 1 : rem);
+    this.#exec(b, tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0 ? 1 : rem);
+    if (b.wraps) this.#carry(b, ip0, hi0);
     this.#blk = null;
     this.intrBlock = this.newBlock;
     this.newBlock = 0;

@@ -1,6 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { cpuWith, num } from "./_testing.ts";
-import { PROCB_IRQWIN, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
+import { enterLong, identity4, setEntry } from "./_paging_testing.ts";
+import { cpuWith, hexBytes, num } from "./_testing.ts";
+import { type Cpu, PROCB_IRQWIN, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
 import { Field } from "./fields.ts";
 
 Deno.test("run: budget, retired count, HLT exit leaves RIP at the HLT", () => {
@@ -183,4 +184,39 @@ Deno.test("RDTSC counts retired instructions", () => {
   const { cpu } = cpuWith("90 90 0f 31 f4");
   assertEquals(cpu.run(10), RunStatus.EXIT);
   assertEquals([num(cpu, Field.RAX), num(cpu, Field.RDX)], [2, 0]);
+});
+
+/**
+ * 64-bit code straddling the 4-GiB line: linear page 0xfffff000 is guest-physical 0x2000 and
+ * 0x1_0000_0000 is 0x3000. At 0xfffffffd: mov eax, 1 (ends past the line); at 0x1_0000_0002:
+ * inc ecx; cmp ecx, 3; jne 0xfffffffd; lea rax, [rip]; hlt.
+ */
+function _acrossFourGiB(jitAfter: number): Cpu {
+  const { cpu, map } = cpuWith("", 0x1000, { pages: 32, jitAfter });
+  identity4(map, 0x10000, 32);
+  setEntry(map, 0x11000 + 3 * 8, 0x14007);
+  setEntry(map, 0x14000 + 511 * 8, 0x15007);
+  setEntry(map, 0x15000 + 511 * 8, 0x2007);
+  setEntry(map, 0x11000 + 4 * 8, 0x16007);
+  setEntry(map, 0x16000, 0x17007);
+  setEntry(map, 0x17000, 0x3007);
+  map.ram.bytes.set(hexBytes("b8 01 00"), 0x2ffd);
+  map.ram.bytes.set(hexBytes("00 00 ff c1 83 f9 03 75 f4 48 8d 05 00 00 00 00 f4"), 0x3000);
+  enterLong(cpu, 0x10000);
+  cpu.setField(Field.RIP, 0xfffffffdn);
+  return cpu;
+}
+
+Deno.test("64-bit RIP carries into bits 63:32 when code runs across 4 GiB", () => {
+  for (const jitAfter of [Infinity, 1]) {
+    const cpu = _acrossFourGiB(jitAfter);
+    assertEquals(cpu.run(1), RunStatus.BUDGET, cpu.deadMessage);
+    assertEquals([cpu.getField(Field.RIP), cpu.retired], [0x1_0000_0002n, 1]);
+    assertEquals(cpu.run(100), RunStatus.EXIT, cpu.deadMessage);
+    assertEquals(
+      [Field.EXIT_REASON, Field.RIP, Field.RAX, Field.RCX].map((f) => cpu.getField(f)),
+      [12n, 0x1_0000_0010n, 0x1_0000_0010n, 3n],
+    );
+    assertEquals(cpu.retired, 13);
+  }
 });

@@ -11,9 +11,9 @@
  * 64-bit operations (width index 3) store the HIGH halves in `fa`, `fb` and
  * `fres`, with the carry or borrow out of the low half folded into the kind
  * (ADD becomes ADC, SUB becomes SBB, INC/DEC take it as `fb`), so CF, OF and
- * SF come out of the same formulas as for 32 bits. What depends on the low
- * half is computed at once and kept in `flags`: PF (low byte), AF (bit 4)
- * and ZF meaning "the low half is zero" (see `lazy64`).
+ * SF come out of the same formulas as for 32 bits. The low halves go to
+ * `fal`, `fbl` and `frl`, for PF (low byte), AF (bit 4) and ZF (both halves
+ * zero): nothing is computed until a flag is read (see `lazy64`).
  *
  * @module
  */
@@ -50,8 +50,6 @@ export const PARITY: Uint8Array = (() => {
 })();
 
 const _SHIFT = [7, 15, 31, 31];
-// Bits `flags` supplies for a 64-bit lazy operation.
-const _LOW = PF | AF | ZF;
 
 /** CF of the current state. */
 export function getCF(c: CpuState): number {
@@ -78,7 +76,7 @@ export function getCF(c: CpuState): number {
 export function getZF(c: CpuState): number {
   if (c.fop === 0) return c.flags & ZF;
   if (c.fres !== 0) return 0;
-  return (c.fop & 3) === W64 ? c.flags & ZF : ZF;
+  return (c.fop & 3) !== W64 || c.frl === 0 ? ZF : 0;
 }
 
 /** SF of the current state. */
@@ -100,7 +98,8 @@ export function getOF(c: CpuState): number {
 
 /** PF of the current state. */
 export function getPF(c: CpuState): number {
-  return c.fop === 0 || (c.fop & 3) === W64 ? c.flags & PF : PARITY[c.fres & 0xff];
+  if (c.fop === 0) return c.flags & PF;
+  return PARITY[((c.fop & 3) === W64 ? c.frl : c.fres) & 0xff];
 }
 
 /** AF of the current state. */
@@ -108,7 +107,7 @@ export function getAF(c: CpuState): number {
   const k = c.fop >> 2;
   if (k === 0) return c.flags & AF;
   if (k === 5) return 0;
-  if ((c.fop & 3) === W64) return c.flags & AF;
+  if ((c.fop & 3) === W64) return (c.fal ^ c.fbl ^ c.frl) & AF;
   return (c.fa ^ c.fb ^ c.fres) & AF;
 }
 
@@ -132,8 +131,8 @@ export function keepCF(c: CpuState): void {
 /**
  * Record a 64-bit operation lazily: `kind` (with the low half's carry or
  * borrow already folded in) on high halves `ah`, `bh` giving `rh`; `al`,
- * `bl`, `rl` are the low halves, from which PF, AF and "low half zero" are
- * kept in `flags` now. For K_LOGIC pass `al = bl = 0`: AF is 0 anyway.
+ * `bl`, `rl` are the low halves (PF, AF and ZF come from them). For K_LOGIC
+ * pass `al = bl = 0`: AF is 0 anyway.
  */
 export function lazy64(
   c: CpuState,
@@ -145,7 +144,9 @@ export function lazy64(
   bl: number,
   rl: number,
 ): void {
-  c.flags = (c.flags & ~_LOW) | PARITY[rl & 0xff] | ((al ^ bl ^ rl) & AF) | (rl === 0 ? ZF : 0);
+  c.fal = al;
+  c.fbl = bl;
+  c.frl = rl;
   c.fa = ah;
   c.fb = bh;
   c.fres = rh;

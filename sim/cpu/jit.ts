@@ -29,11 +29,9 @@ import {
   K_SBB,
   K_SUB,
   keepCF,
-  PARITY,
   W64,
 } from "./flags.ts";
 import type { Insn } from "./insn.ts";
-import { AF, PF, ZF } from "./operands.ts";
 import { lin64, rd64 } from "./mem.ts";
 import { type CpuState, CS, FS, raise, ZERO_LANE } from "./state.ts";
 
@@ -88,10 +86,10 @@ function _arith(op: number, a: string, b: string, lane: number): string {
 // Lazy flags of a 64-bit result exactly as flags.ts's lazy64() records them, from the halves
 // named al ah bl bh rl rh and the kind expression `kind`.
 function _lazy64(kind: string, logic: boolean): string {
-  const af = logic ? "(rl & " + AF + ")" : "((al ^ bl ^ rl) & " + AF + ")";
-  return `c.flags = (c.flags & ${~(PF | AF | ZF)}) | PARITY[rl & 0xff] | ${af} | ` +
-    `(rl === 0 ? ${ZF} : 0); c.fa = ${logic ? 0 : "ah"}; c.fb = ${logic ? 0 : "bh"}; ` +
-    `c.fres = rh; c.fop = (${kind}) | ${W64};`;
+  return `c.fal = ${logic ? 0 : "al"}; c.fbl = ${logic ? 0 : "bl"}; c.frl = rl; ` +
+    `c.fa = ${logic ? 0 : "ah"}; c.fb = ${
+      logic ? 0 : "bh"
+    }; c.fres = rh; c.fop = (${kind}) | ${W64};`;
 }
 
 // ALU operation `op` on 64-bit (ah:al) and (bh:bl) into (rh:rl), as exec_alu.ts's alu64().
@@ -272,8 +270,8 @@ function _inlineBranch(i: Insn, k: number): string | null {
 export function compileBlock(insns: readonly Insn[], mask: number, blk: Repeatable): BlockFn {
   const names = ["getCF", "getOF", "getPF", "getSF", "getZF", "keepCF", "push", "raise", "readM"];
   const values: unknown[] = [getCF, getOF, getPF, getSF, getZF, keepCF, push, raise, readM];
-  names.push("readM64", "HI", "PARITY", "nextRip64", "jump64", "blk", "rd64", "lin64");
-  values.push(readM64, HI, PARITY, nextRip64, jump64, blk, rd64, lin64);
+  names.push("readM64", "HI", "nextRip64", "jump64", "blk", "rd64", "lin64");
+  values.push(readM64, HI, nextRip64, jump64, blk, rd64, lin64);
   const lines = ["c.brk = false;", "const ip0 = c.ip, hi0 = c.ipHi;", "for (;;) {"];
   const last = insns.length - 1;
   let off = 0;

@@ -144,6 +144,7 @@ const _xGpa = new Float64Array(TLB_SIZE);
 export function codePhys(c: CpuState): number {
   const lin = codeLin(c, c.ip);
   if (lin < 0) raise(c, 13, 0);
+  _codeHeld = true;
   if (!c.paging) return lin;
   const page = lin >>> 12, k = page & _TMASK;
   if (_xOwner === c && c.tlbX.tag[k] === page && _xTag[k] === page && lin < _2_32) {
@@ -151,7 +152,20 @@ export function codePhys(c: CpuState): number {
   }
   const e = translate(c, lin, ACC_FETCH), gpa = _gpa;
   _fill(c, c.tlbX, lin, e);
+  _codeHeld = _cacheable && lin < _2_32;
   return gpa;
+}
+
+// Whether the last codePhys answer holds until the fetch TLB changes (see codePhysHeld).
+let _codeHeld = true;
+
+/**
+ * Whether the last `codePhys` answer stays right until the fetch TLB's
+ * `gen` or the code segment changes: no paging, or a translation the fetch
+ * TLB holds (not one walked again each time: above 4 GiB or uncacheable).
+ */
+export function codePhysHeld(): boolean {
+  return _codeHeld;
 }
 
 /**
@@ -184,6 +198,7 @@ function _fill(c: CpuState, t: Tlb, lin: number, e: EptEntry): void {
   if (!_cacheable || lin >= _2_32) return;
   const k = (lin >>> 12) & _TMASK;
   t.tag[k] = lin >>> 12;
+  t.gen++;
   t.off[k] = e.offset;
   t.view[k] = ramView(e.ram);
   t.ram[k] = e.ram;

@@ -51,9 +51,13 @@ export class Tlb {
   /** The RAM itself (code fetches mark its pages). */
   readonly ram: GuestRam[] = new Array<GuestRam>(TLB_SIZE).fill(_NO_RAM);
 
+  /** Bumped whenever an entry is dropped or replaced: what was looked up through it may differ now. */
+  gen = 0;
+
   /** Forget every entry. */
   flush(): void {
     this.tag.fill(-1);
+    this.gen++;
   }
 }
 
@@ -85,8 +89,14 @@ export class CpuState {
   fa = 0;
   /** Second operand of the lazy operation. */
   fb = 0;
-  /** Result of the lazy operation, cut to its width. */
+  /** Result of the lazy operation, cut to its width (a 64-bit one: its high half). */
   fres = 0;
+  /** Low half of a 64-bit lazy operation's first operand (flags.ts). */
+  fal = 0;
+  /** Low half of its second operand. */
+  fbl = 0;
+  /** Low half of its result. */
+  frl = 0;
 
   /** Segment selectors (ES CS SS DS FS GS LDTR TR). */
   readonly segSel: Uint16Array = new Uint16Array(8);
