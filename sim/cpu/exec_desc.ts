@@ -33,7 +33,8 @@ import type { Handler, Insn } from "./insn.ts";
 import { rd16, rd32, rd64, wr16, wr32, wr64 } from "./mem.ts";
 import { writeCr } from "./mode.ts";
 import { VM, ZF } from "./operands.ts";
-import { canonical, fold } from "./paging.ts";
+import { canonical } from "./paging.ts";
+import { DESC, descBase, descLimit, readDescriptor } from "./segload.ts";
 import { type CpuState, dead, GS, LDTR, raise, TR } from "./state.ts";
 
 const _2_32 = 4294967296;
@@ -47,9 +48,6 @@ const _DESC_EXITING = 1 << 2, _WBINVD_EXITING = 1 << 6, _ENABLE_INVPCID = 1 << 1
 const _ENABLE_XSAVES = 1 << 20;
 const _EXIT_RDPMC = 15, _EXIT_WBINVD = 54;
 const _EFER_LMA = 0x400;
-
-// The descriptor _readDesc read last: four doublewords (the last two only for 16 bytes).
-const _D: Int32Array = new Int32Array(4);
 
 function _gp0(c: CpuState): never {
   return raise(c, 13, 0);
@@ -74,47 +72,6 @@ function _protectedOnly(c: CpuState): void {
 function _setZF(c: CpuState, on: boolean): void {
   c.flags = (getFlags(c) & ~ZF) | (on ? ZF : 0);
   c.fop = 0;
-}
-
-/**
- * Read the `size`-byte (8 or 16) descriptor `sel` selects into _D; returns
- * its linear address, or -1 when it lies outside the GDT or LDT limit (or
- * the LDT is unusable). A non-canonical table address raises #GP(0).
- */
-function _readDesc(c: CpuState, sel: number, size: number): number {
-  let lo: number, hi: number, limit: number;
-  if (sel & 4) {
-    if (c.segAr[LDTR] & _UNUSABLE) return -1;
-    lo = c.segBase[LDTR];
-    hi = c.segBaseHi[LDTR];
-    limit = c.segLimit[LDTR];
-  } else {
-    lo = c.lo(Field.GDTR_BASE);
-    hi = c.hi(Field.GDTR_BASE);
-    limit = c.lo(Field.GDTR_LIMIT);
-  }
-  if ((sel & 0xfff8) + size - 1 > limit) return -1;
-  const s = (lo >>> 0) + (sel & 0xfff8);
-  let lin: number;
-  if (_lma(c)) {
-    const h = (hi + (s >= _2_32 ? 1 : 0)) | 0;
-    if (!canonical(h)) _gp0(c);
-    lin = fold(s >>> 0, h);
-  } else lin = s >>> 0;
-  for (let k = 0; k < size / 4; k++) _D[k] = rd32(c, lin + 4 * k);
-  return lin;
-}
-
-/** Base bits 31:0 of the descriptor in _D. */
-function _descBase(): number {
-  const lo = _D[0], hi = _D[1];
-  return (lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000);
-}
-
-/** Limit in bytes of the descriptor in _D (granularity applied). */
-function _descLimit(): number {
-  const lim = (_D[0] & 0xffff) | (_D[1] & 0xf0000);
-  return _D[1] & 0x800000 ? ((lim << 12) | 0xfff) >>> 0 : lim;
 }
 
 /** The selector operand of an `Ew`/`Evw` source: the low word of the register, or a memory word. */
@@ -195,24 +152,24 @@ function _lldt(c: CpuState, i: Insn, mem: boolean): void {
   }
   if (sel & 4) raise(c, 13, err);
   const lma = _lma(c);
-  const lin = _readDesc(c, sel, lma ? 16 : 8);
+  const lin = readDescriptor(c, sel, lma ? 16 : 8);
   if (lin < 0) raise(c, 13, err);
-  const hi = _D[1], type = (hi >> 8) & 0x1f;
+  const hi = DESC[1], type = (hi >> 8) & 0x1f;
   // Type with S: 02h LDT; 09h available 32/64-bit TSS; 01h available 16-bit TSS (legacy only).
   const ok = ltr ? type === 9 || (type === 1 && !lma) : type === 2;
   if (!ok) raise(c, 13, err);
   if (!(hi & _P)) raise(c, 11, err);
   let baseHi = 0;
   if (lma) {
-    if (!canonical(_D[2]) || (_D[3] >> 8) & 0x1f) raise(c, 13, err);
-    baseHi = _D[2];
+    if (!canonical(DESC[2]) || (DESC[3] >> 8) & 0x1f) raise(c, 13, err);
+    baseHi = DESC[2];
   }
   const s = ltr ? TR : LDTR;
   if (ltr) wr32(c, lin + 4, hi | 0x200);
   c.segSel[s] = sel;
-  c.segBase[s] = _descBase();
+  c.segBase[s] = descBase();
   c.segBaseHi[s] = baseHi;
-  c.segLimit[s] = _descLimit();
+  c.segLimit[s] = descLimit();
   c.segAr[s] = ((hi >> 8) & 0xf0ff) | (ltr ? 2 : 0);
 }
 
@@ -222,8 +179,8 @@ function _lldt(c: CpuState, i: Insn, mem: boolean): void {
  * `_D` then holds it.
  */
 function _visible(c: CpuState, sel: number): boolean {
-  if ((sel & 0xfffc) === 0 || _readDesc(c, sel, 8) < 0) return false;
-  const hi = _D[1], dpl = (hi >> 13) & 3;
+  if ((sel & 0xfffc) === 0 || readDescriptor(c, sel, 8) < 0) return false;
+  const hi = DESC[1], dpl = (hi >> 13) & 3;
   const conforming = (hi & (_S | _CODE | _DC)) === (_S | _CODE | _DC);
   return conforming || (dpl >= c.cpl && dpl >= (sel & 3));
 }
@@ -238,12 +195,12 @@ function _lar(c: CpuState, i: Insn, w: number, mem: boolean, lsl: boolean): void
   _protectedOnly(c);
   const sel = _selector(c, i, w, mem);
   let ok = _visible(c, sel);
-  if (ok && !(_D[1] & _S)) {
+  if (ok && !(DESC[1] & _S)) {
     const lma = _lma(c);
     const types = lsl ? (lma ? _LSL_TYPES_64 : _LSL_TYPES) : (lma ? _LAR_TYPES_64 : _LAR_TYPES);
-    ok = ((types >> ((_D[1] >> 8) & 0xf)) & 1) !== 0;
+    ok = ((types >> ((DESC[1] >> 8) & 0xf)) & 1) !== 0;
   }
-  if (ok) _storeGv(c, i, w, lsl ? _descLimit() : _D[1] & (w === 2 ? 0xff00 : 0x00f0ff00));
+  if (ok) _storeGv(c, i, w, lsl ? descLimit() : DESC[1] & (w === 2 ? 0xff00 : 0x00f0ff00));
   _setZF(c, ok);
 }
 
@@ -252,7 +209,7 @@ function _verr(c: CpuState, i: Insn, mem: boolean): void {
   _protectedOnly(c);
   const sel = _selector(c, i, 2, mem);
   let ok = _visible(c, sel);
-  const hi = _D[1];
+  const hi = DESC[1];
   if (ok) {
     if (!(hi & _S)) ok = false;
     else if (i.sub === 5) ok = !(hi & _CODE) && (hi & _RW) !== 0;

@@ -24,8 +24,8 @@ import { refreshMode } from "./mode.ts";
 import { canonical, fold } from "./paging.ts";
 import { type CpuState, CS, dead, LDTR, raise, SS } from "./state.ts";
 
-// The last descriptor _readDesc read: low and high doublewords.
-const _DESC: Int32Array = new Int32Array(2);
+/** The descriptor readDescriptor read last: four doublewords (the last two only for 16 bytes). */
+export const DESC: Int32Array = new Int32Array(4);
 
 const _2_32 = 4294967296;
 const _UNUSABLE = 0x10000;
@@ -42,9 +42,13 @@ function _lma(c: CpuState): boolean {
   return (c.lo(Field.EFER) & 0x400) !== 0;
 }
 
-// Read the descriptor `sel` selects into _DESC. Returns its linear address, or -1 when the
-// selector lies outside its table (or the LDT is unusable): the caller raises #GP(selector).
-function _readDesc(c: CpuState, sel: number): number {
+/**
+ * Read the `size`-byte (8, or 16 for IA-32e system descriptors) descriptor
+ * `sel` selects into DESC. Returns its linear address, or -1 when it lies
+ * outside its table (or the LDT is unusable): the caller raises
+ * #GP(selector). A non-canonical table address raises #GP(0).
+ */
+export function readDescriptor(c: CpuState, sel: number, size = 8): number {
   let lo: number, hi: number, limit: number;
   if (sel & 4) {
     if (c.segAr[LDTR] & _UNUSABLE) return -1;
@@ -56,7 +60,7 @@ function _readDesc(c: CpuState, sel: number): number {
     hi = c.hi(Field.GDTR_BASE);
     limit = c.lo(Field.GDTR_LIMIT);
   }
-  if ((sel | 7) > limit) return -1;
+  if ((sel & 0xfff8) + size - 1 > limit) return -1;
   const s = (lo >>> 0) + (sel & 0xfff8);
   let lin: number;
   if (_lma(c)) {
@@ -64,38 +68,37 @@ function _readDesc(c: CpuState, sel: number): number {
     if (!canonical(h)) raise(c, 13, 0);
     lin = fold(s >>> 0, h);
   } else lin = s >>> 0;
-  _DESC[0] = rd32(c, lin);
-  _DESC[1] = rd32(c, lin + 4);
+  for (let k = 0; k < size / 4; k++) DESC[k] = rd32(c, lin + 4 * k);
   return lin;
 }
 
-// Base (low 32 bits) of the descriptor in _DESC.
-function _descBase(): number {
-  const lo = _DESC[0], hi = _DESC[1];
+/** Base bits 31:0 of the descriptor read last. */
+export function descBase(): number {
+  const lo = DESC[0], hi = DESC[1];
   return ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) | 0;
 }
 
 /** Limit in bytes of the descriptor read last (granularity applied). */
 export function descLimit(): number {
-  const lim = (_DESC[0] & 0xffff) | (_DESC[1] & 0xf0000);
-  return _DESC[1] & 0x800000 ? ((lim << 12) | 0xfff) >>> 0 : lim;
+  const lim = (DESC[0] & 0xffff) | (DESC[1] & 0xf0000);
+  return DESC[1] & 0x800000 ? ((lim << 12) | 0xfff) >>> 0 : lim;
 }
 
-// Set the accessed bit of the descriptor at `lin` in memory (and in _DESC) if clear.
+// Set the accessed bit of the descriptor at `lin` in memory (and in DESC) if clear.
 function _touch(c: CpuState, lin: number): void {
-  if (!(_DESC[1] & _A)) {
-    _DESC[1] |= _A;
-    wr32(c, lin + 4, _DESC[1]);
+  if (!(DESC[1] & _A)) {
+    DESC[1] |= _A;
+    wr32(c, lin + 4, DESC[1]);
   }
 }
 
-// Fill segment register `s`'s cache from _DESC.
+// Fill segment register `s`'s cache from DESC.
 function _cache(c: CpuState, s: number, sel: number): void {
   c.segSel[s] = sel;
-  c.segBase[s] = _descBase();
+  c.segBase[s] = descBase();
   c.segBaseHi[s] = 0;
   c.segLimit[s] = descLimit();
-  c.segAr[s] = (_DESC[1] >> 8) & 0xf0ff;
+  c.segAr[s] = (DESC[1] >> 8) & 0xf0ff;
 }
 
 function _refresh(c: CpuState): void {
@@ -136,9 +139,9 @@ export function loadSeg(c: CpuState, s: number, sel: number): void {
     c.segBaseHi[s] = 0;
     return _refresh(c);
   }
-  const lin = _readDesc(c, sel);
+  const lin = readDescriptor(c, sel);
   if (lin < 0) raise(c, 13, err);
-  const hi = _DESC[1], dpl = (hi >> 13) & 3;
+  const hi = DESC[1], dpl = (hi >> 13) & 3;
   if (s === SS) {
     if (rpl !== cpl || !(hi & _S) || hi & _CODE || !(hi & _RW) || dpl !== cpl) raise(c, 13, err);
     if (!(hi & _P)) raise(c, 12, err);
@@ -163,9 +166,9 @@ export function loadSeg(c: CpuState, s: number, sel: number): void {
 export function checkCode(c: CpuState, sel: number, ret: boolean): number {
   const cpl = c.cpl, rpl = sel & 3, err = sel & 0xfffc;
   if (err === 0) raise(c, 13, 0);
-  const lin = _readDesc(c, sel);
+  const lin = readDescriptor(c, sel);
   if (lin < 0) raise(c, 13, err);
-  const hi = _DESC[1], dpl = (hi >> 13) & 3;
+  const hi = DESC[1], dpl = (hi >> 13) & 3;
   if (!(hi & _S)) {
     const type = (hi >> 8) & 0xf;
     if (type === 4 || type === 0xc) dead(c, "unimplemented far transfer through a call gate");
@@ -187,7 +190,7 @@ export function checkCode(c: CpuState, sel: number, ret: boolean): number {
 
 /** Whether the code segment `checkCode` read runs 64-bit code (IA-32e mode and L = 1). */
 export function descIs64(c: CpuState): boolean {
-  return _lma(c) && (_DESC[1] & _L) !== 0;
+  return _lma(c) && (DESC[1] & _L) !== 0;
 }
 
 /** Load CS from `sel` and the descriptor `checkCode` read (at `lin`); RPL becomes CPL. */
