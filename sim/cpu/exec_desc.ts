@@ -37,7 +37,6 @@ import { canonical } from "./paging.ts";
 import { DESC, descBase, descLimit, readDescriptor } from "./segload.ts";
 import { type CpuState, dead, GS, LDTR, raise, TR } from "./state.ts";
 
-const _2_32 = 4294967296;
 const _UNUSABLE = 0x10000;
 const _S = 0x1000, _P = 0x8000, _CODE = 0x800, _DC = 0x400, _RW = 0x200;
 const _CR4_OSXSAVE = 1 << 18, _CR4_FSGSBASE = 1 << 16, _CR4_PCE = 1 << 8;
