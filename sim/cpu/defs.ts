@@ -27,7 +27,7 @@
  * @module
  */
 
-import { type OpDef, row } from "./defs_row.ts";
+import { hexByte, type OpDef, row } from "./defs_row.ts";
 import { AVX_DEFS } from "./defs_avx.ts";
 import { AVX2_DEFS } from "./defs_avx2.ts";
 import { SSE_DEFS } from "./defs_sse.ts";
@@ -64,10 +64,6 @@ export const SHIFT_NAMES: readonly string[] = [
   "sar",
 ];
 
-function _hex(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, "0");
-}
-
 function _alu(): OpDef[] {
   const rows: OpDef[] = [];
   ALU_NAMES.forEach((m, k) => {
@@ -76,12 +72,12 @@ function _alu(): OpDef[] {
     const lk = k === 7 ? 0 : Attr.LOCK;
     const b = k * 8;
     rows.push(
-      _row(m, `${_hex(b)} /r`, "Eb,Gb", "aluEG", { ...fl, attr: lk }),
-      _row(m, `${_hex(b + 1)} /r`, "Ev,Gv", "aluEG", { ...fl, attr: lk }),
-      _row(m, `${_hex(b + 2)} /r`, "Gb,Eb", "aluGE", fl),
-      _row(m, `${_hex(b + 3)} /r`, "Gv,Ev", "aluGE", fl),
-      _row(m, `${_hex(b + 4)}`, "AL,Ib", "aluAI", fl),
-      _row(m, `${_hex(b + 5)}`, "eAX,Iz", "aluAI", fl),
+      _row(m, `${hexByte(b)} /r`, "Eb,Gb", "aluEG", { ...fl, attr: lk }),
+      _row(m, `${hexByte(b + 1)} /r`, "Ev,Gv", "aluEG", { ...fl, attr: lk }),
+      _row(m, `${hexByte(b + 2)} /r`, "Gb,Eb", "aluGE", fl),
+      _row(m, `${hexByte(b + 3)} /r`, "Gv,Ev", "aluGE", fl),
+      _row(m, `${hexByte(b + 4)}`, "AL,Ib", "aluAI", fl),
+      _row(m, `${hexByte(b + 5)}`, "eAX,Iz", "aluAI", fl),
       _row(m, `80 /${k}`, "Eb,Ib", "aluEI", { ...fl, attr: lk }),
       _row(m, `81 /${k}`, "Ev,Iz", "aluEI", { ...fl, attr: lk }),
       _row(m, `82 /${k}`, "Eb,Ib", "aluEI", { ...fl, attr: lk | Attr.I64 }),
@@ -114,7 +110,7 @@ function _shifts(): OpDef[] {
 function _cc(): OpDef[] {
   const rows: OpDef[] = [];
   CC_NAMES.forEach((c, k) => {
-    const x = _hex(k);
+    const x = hexByte(k);
     rows.push(
       _row(`j${c}`, `7${x[1]}`, "Jb", "jcc", { sub: k, attr: Attr.F64 | Attr.END }),
       _row(`j${c}`, `0F 8${x[1]}`, "Jz", "jcc", { sub: k, attr: Attr.F64 | Attr.END }),
@@ -320,7 +316,7 @@ function _general(): OpDef[] {
   ];
   for (const [m, op, fb, fv, h, fw] of strings) {
     const cmp = fw !== 0;
-    const op1 = _hex(parseInt(op, 16) + 1);
+    const op1 = hexByte(parseInt(op, 16) + 1);
     const wide = (p: string) => ["w", "d", "q"].map((sz) => `${p}${m}${sz}`).join("/");
     rows.push(_row(`${m}b`, op, fb, h, { fw }), _row(wide(""), op1, fv, h, { fw }));
     const reps = [["F3", cmp ? "repe " : "rep ", cmp ? "Repe" : "Rep"], [
@@ -340,7 +336,7 @@ function _general(): OpDef[] {
 
 /** ModRM bytes of the eight register forms from `base` (C0, C8, ... F8), as hex. */
 function _regs(base: number): string[] {
-  return [0, 1, 2, 3, 4, 5, 6, 7].map((r) => _hex(base + r));
+  return [0, 1, 2, 3, 4, 5, 6, 7].map((r) => hexByte(base + r));
 }
 
 /** The rows of `_general` with a mandatory prefix, placed after every unprefixed row. */

@@ -9,18 +9,14 @@
  * @module
  */
 
-import { type OpDef, row } from "./defs_row.ts";
+import { hexByte, type OpDef, row } from "./defs_row.ts";
 
 /** [opcode, mnemonic] of the rows sharing one encoding pattern and form. */
 type _Ops = readonly (readonly [number, string])[];
 
-function _hex(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, "0");
-}
-
 /** Rows `VEX.<l>.66.<map>.<w> op /r` with one form, for each of `ops`. */
 function _rows(map: string, l: string, w: string, form: string, ops: _Ops): OpDef[] {
-  return ops.map(([op, m]) => row(m, `VEX.${l}.66.${map}.${w} ${_hex(op)} /r`, form, ""));
+  return ops.map(([op, m]) => row(m, `VEX.${l}.66.${map}.${w} ${hexByte(op)} /r`, form, ""));
 }
 
 /** A W0 row and a W1 row of one opcode: VEX.W picks the element size. */

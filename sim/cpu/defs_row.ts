@@ -44,3 +44,8 @@ export function row(
     fu: opts.fu ?? 0,
   };
 }
+
+/** A byte as two uppercase hex digits, as encodings write opcodes (`0F`, `C1`). */
+export function hexByte(n: number): string {
+  return n.toString(16).toUpperCase().padStart(2, "0");
+}

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type OpDef, row } from "./defs_row.ts";
+import { hexByte, type OpDef, row } from "./defs_row.ts";
 import { Attr } from "./operands.ts";
 
 /** Mandatory prefixes in the order of the 4-slot tables below (none, 66, F3, F2). */
@@ -23,12 +23,8 @@ const _PFX = ["", "66 ", "F3 ", "F2 "];
 /** One encoding: prefix slot (0-3), 0F opcode, ModRM part, mnemonic, form. */
 type _Enc = readonly [pfx: number, op: number, modrm: string, mnem: string, form: string];
 
-function _hex(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, "0");
-}
-
 function _row([pfx, op, modrm, mnem, form]: _Enc): OpDef {
-  const enc = `${_PFX[pfx]}0F ${_hex(op)}${modrm === "" ? "" : " " + modrm}`;
+  const enc = `${_PFX[pfx]}0F ${hexByte(op)}${modrm === "" ? "" : " " + modrm}`;
   return row(mnem, enc, form, "", { attr: pfx === 0 ? Attr.NP : pfx === 1 ? Attr.NOREP : 0 });
 }
 

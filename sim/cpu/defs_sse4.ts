@@ -16,14 +16,10 @@
  * @module
  */
 
-import { type OpDef, row } from "./defs_row.ts";
+import { hexByte, type OpDef, row } from "./defs_row.ts";
 import { Attr } from "./operands.ts";
 
 const NP = { attr: Attr.NP };
-
-function _hex(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, "0");
-}
 
 // SSSE3 integer operations of 0F 38: on MMX registers unprefixed, on XMM registers with 66.
 const _SSSE3: readonly (readonly [string, number])[] = [
@@ -113,22 +109,22 @@ function _rows(): OpDef[] {
   const rows: OpDef[] = [];
   for (const [m, op] of _SSSE3) {
     rows.push(
-      row(m, `0F 38 ${_hex(op)} /r`, "Pq,Qq", "", NP),
-      row(m, `66 0F 38 ${_hex(op)} /r`, "Vdq,Wdq", ""),
+      row(m, `0F 38 ${hexByte(op)} /r`, "Pq,Qq", "", NP),
+      row(m, `66 0F 38 ${hexByte(op)} /r`, "Vdq,Wdq", ""),
     );
   }
-  for (const [m, op] of _XMM38) rows.push(row(m, `66 0F 38 ${_hex(op)} /r`, "Vdq,Wdq", ""));
+  for (const [m, op] of _XMM38) rows.push(row(m, `66 0F 38 ${hexByte(op)} /r`, "Vdq,Wdq", ""));
   _PMOV.forEach(([e, s], k) => {
     rows.push(
-      row(`pmovsx${e}`, `66 0F 38 ${_hex(0x20 + k)} /r`, `Vdq,W${s}`, ""),
-      row(`pmovzx${e}`, `66 0F 38 ${_hex(0x30 + k)} /r`, `Vdq,W${s}`, ""),
+      row(`pmovsx${e}`, `66 0F 38 ${hexByte(0x20 + k)} /r`, `Vdq,W${s}`, ""),
+      row(`pmovzx${e}`, `66 0F 38 ${hexByte(0x30 + k)} /r`, `Vdq,W${s}`, ""),
     );
   });
   rows.push(
     row("movntdqa", "66 0F 38 2A /rm", "Vdq,Mdq", ""),
     row("palignr", "0F 3A 0F /r", "Pq,Qq,Ib", "", NP),
   );
-  for (const [op, m, f] of _IMM3A) rows.push(row(m, `66 0F 3A ${_hex(op)} /r`, f, ""));
+  for (const [op, m, f] of _IMM3A) rows.push(row(m, `66 0F 3A ${hexByte(op)} /r`, f, ""));
   return rows;
 }
 

@@ -14,9 +14,7 @@
  * @module
  */
 
-import { type OpDef, row } from "./defs_row.ts";
-
-const _hex = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+import { hexByte, type OpDef, row } from "./defs_row.ts";
 
 /** Arithmetic in /N order, shared by D8/DC (real) and DA/DE (integer) memory forms. */
 const _ARITH = ["add", "mul", "com", "comp", "sub", "subr", "div", "divr"];
@@ -81,7 +79,7 @@ const _EXACT: readonly (readonly [number, number, ...string[]])[] = [
 function _x87(): OpDef[] {
   const rows: OpDef[] = [];
   for (let k = 0; k < 8; k++) {
-    const op = _hex(0xd8 + k);
+    const op = hexByte(0xd8 + k);
     _MEM[k].forEach((d, r) => {
       if (d !== null) rows.push(row(d[0], `${op} /${r}m`, d[1], ""));
     });
@@ -90,12 +88,12 @@ function _x87(): OpDef[] {
       const m = d[0].replace("*", "");
       rows.push(row(m, `${op} /${r}r`, d[1], ""));
       // Later rows take their ModRM slot over: ST(1) with no operands.
-      if (d[0].endsWith("*")) rows.push(row(m, `${op} ${_hex(0xc1 + r * 8)}`, "", ""));
+      if (d[0].endsWith("*")) rows.push(row(m, `${op} ${hexByte(0xc1 + r * 8)}`, "", ""));
     });
   }
   for (const [op, first, ...names] of _EXACT) {
     names.forEach((m, j) => {
-      if (m !== "") rows.push(row(m, `${_hex(op)} ${_hex(first + j)}`, "", ""));
+      if (m !== "") rows.push(row(m, `${hexByte(op)} ${hexByte(first + j)}`, "", ""));
     });
   }
   rows.push(row("fnstsw", "DF E0", "AX", ""), row("fwait", "9B", "", ""));
