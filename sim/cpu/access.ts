@@ -35,11 +35,11 @@
 import type { Insn } from "./insn.ts";
 import { HI, lin64, linR, linW, rd16, rd32, rd64, rd8, rdN, wr64, wrN } from "./mem.ts";
 import { canonical } from "./paging.ts";
-import { type CpuState, raise, SS } from "./state.ts";
+import { type CpuState, FS, raise, SS, TLB_SIZE, ZERO_LANE } from "./state.ts";
 
 export { HI };
 
-const _2_32 = 4294967296, _INV_2_32 = 1 / _2_32;
+const _2_32 = 4294967296, _TMASK = TLB_SIZE - 1;
 
 // What a sum in (-2^32, 2^33) carries into the high half: -1, 0 or 1.
 function _carry(s: number): number {
@@ -75,27 +75,27 @@ export function setReg64(c: CpuState, x: number, lo: number, hi: number): void {
 // 64-bit effective address (also the RIP-relative forms with 67h): low half returned as uint32,
 // high half in HI[0].
 function _ea64(c: CpuState, i: Insn): number {
+  const r = c.r32;
   let lo: number, hi: number;
   if (i.ripRel) {
     // Relative to the next instruction; `c.ip` is the current one in every caller.
-    lo = (c.ip >>> 0) + i.len;
-    hi = c.ipHi;
+    lo = (c.ip + i.len) | 0;
+    hi = (c.ipHi + ((lo >>> 0) < (c.ip >>> 0) ? 1 : 0)) | 0;
   } else {
-    lo = c.r32[i.base] >>> 0;
-    hi = c.r32[i.base + 1];
+    lo = r[i.base];
+    hi = r[i.base + 1];
   }
-  const s = i.scale, xl = c.r32[i.index];
-  lo += (xl << s) >>> 0;
-  hi += (c.r32[i.index + 1] << s) | (s === 0 ? 0 : xl >>> (32 - s));
-  lo += i.disp >>> 0;
-  hi += i.disp >> 31;
-  if (i.asz === 4) {
-    HI[0] = 0;
-    return lo >>> 0;
+  const x = i.index;
+  if (x !== ZERO_LANE) {
+    const s = i.scale, xl = r[x], xh = r[x + 1];
+    const al = xl << s, ah = s === 0 ? xh : (xh << s) | (xl >>> (32 - s));
+    const t = (lo + al) | 0;
+    hi = (hi + ah + ((t >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
+    lo = t;
   }
-  // Every part of `lo` is non-negative, so truncation is floor (a multiply, no division).
-  HI[0] = (hi + ((lo * _INV_2_32) | 0)) | 0;
-  return lo >>> 0;
+  const d = i.disp, t = (lo + d) | 0;
+  HI[0] = i.asz === 4 ? 0 : (hi + (d >> 31) + ((t >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
+  return t >>> 0;
 }
 
 /**
@@ -146,6 +146,17 @@ export type WriteE = (c: CpuState, i: Insn, w: number, v: number) => void;
 
 /** Read the memory operand of `i`, width `w` (1, 2, 4). */
 export function readM(c: CpuState, i: Insn, w: number): number {
+  // The common case first, in one piece: a dword through 32-bit addressing outside 64-bit
+  // mode, within the segment's read limit, on a read-TLB hit inside one page.
+  if (w === 4 && i.asz === 4 && i.mode !== 64) {
+    const r = c.r32, seg = i.seg, off = (r[i.base] + (r[i.index] << i.scale) + i.disp) >>> 0;
+    if (off + 3 <= c.rlim[seg]) {
+      const lin = (c.segBase[seg] + off) >>> 0, t = c.tlbR, k = (lin >>> 12) & _TMASK;
+      if (t.tag[k] === lin >>> 12 && (lin & 0xfff) <= 0xffc) {
+        return t.view[k].getInt32(t.off[k] + (lin & 0xfff), true);
+      }
+    }
+  }
   const lin = linM(c, i, w);
   return w === 1 ? rd8(c, lin) : w === 2 ? rd16(c, lin) : rd32(c, lin);
 }
@@ -157,6 +168,18 @@ export function writeM(c: CpuState, i: Insn, w: number, v: number): void {
 
 /** Read the 64-bit memory operand of `i`: low half returned, high half in HI[0]. */
 export function readM64(c: CpuState, i: Insn): number {
+  // The common case first, in one piece: [base + disp] in 64-bit mode without FS/GS, below
+  // 4 GiB (so canonical), on a read-TLB hit inside one page.
+  if (i.index === ZERO_LANE && i.mode === 64 && i.asz === 8 && !i.ripRel && i.seg < FS) {
+    const r = c.r32, b = i.base, d = i.disp, bl = r[b], lo = (bl + d) | 0;
+    const hi = (r[b + 1] + (d >> 31) + ((lo >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+    const t = c.tlbR, k = (lo >>> 12) & _TMASK;
+    if (hi === 0 && t.tag[k] === lo >>> 12 && (lo & 0xfff) <= 0xff8) {
+      const v = t.view[k], o = t.off[k] + (lo & 0xfff);
+      HI[0] = v.getInt32(o + 4, true);
+      return v.getInt32(o, true);
+    }
+  }
   return rd64(c, linM(c, i, 8));
 }
 

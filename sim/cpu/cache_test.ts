@@ -91,3 +91,12 @@ Deno.test("code fetches go through the fetch TLB: decoding again after a store n
   assertEquals(cpu.run(10), RunStatus.EXIT);
   assertEquals(map.lookups, walks + 1);
 });
+
+Deno.test("a loop that rewrites its own first instruction runs the new one on its next pass", () => {
+  // 1000: inc eax; mov byte [0x1000], 0x48 (dec eax); inc ecx; cmp ecx, 3; jne 1000; hlt
+  for (const jitAfter of [Infinity, 1]) {
+    const { cpu } = cpuWith("40 c6 05 00 10 00 00 48 41 83 f9 03 75 f2 f4", 0x1000, { jitAfter });
+    assertEquals(cpu.run(100), RunStatus.EXIT);
+    assertEquals([num(cpu, Field.RAX), num(cpu, Field.RCX), cpu.retired], [0xffffffff, 3, 15]);
+  }
+});

@@ -411,6 +411,25 @@ export class Cpu extends CpuState implements GuestState {
     if (this.ip === ((ip0 + b.bytes) | 0) && this.ipHi === hi0) this.ipHi = (hi0 + 1) | 0;
   }
 
+  // Block `b` (not compiled) branched back to its own start: run it again at once while that
+  // is all a block boundary would do. Nothing that boundary checks can have changed unless an
+  // instruction set `brk` (TF, IF, blocking, code written), asked for blocking (`newBlock`),
+  // changed the code context (the block ends in a `sysEnd` instruction, or the fetch TLB
+  // changed) or the RIP's high half; interrupt-window exiting is off (the caller checks).
+  // Passes stop one short of the compile threshold so that `#step` compiles the block.
+  #again(b: Block, hi0: number, gen: number, target: number): void {
+    const n = b.insns.length, ip0 = this.ip;
+    if (b.sysEnd) return;
+    while (
+      !this.brk && this.newBlock === 0 && this.ip === ip0 && this.ipHi === hi0 &&
+      this.tlbX.gen === gen && target - this.retired >= n && b.runs + 1 < this.#jitAfter &&
+      b.valid()
+    ) {
+      b.runs++;
+      this.#exec(b, n);
+    }
+  }
+
   // One block: interrupt window, budget, lookup, execution. Returns -1 to go on. Kept apart
   // from #loop so that it is optimized as an ordinary function, not on stack replacement.
   #step(target: number): number {
@@ -422,7 +441,7 @@ export class Cpu extends CpuState implements GuestState {
     if (rem <= 0) return RunStatus.BUDGET;
     const b = this.#cache.lookup(this.#prev);
     this.#prev = b;
-    const insns = b.insns, ip0 = this.ip, hi0 = this.ipHi;
+    const insns = b.insns, ip0 = this.ip, hi0 = this.ipHi, gen = this.tlbX.gen;
     this.#blk = insns;
     this.#blkIp = ip0;
     // Single-stepping (TF, MTF) and interrupt shadows take one instruction at a time.
@@ -436,6 +455,7 @@ export class Cpu extends CpuState implements GuestState {
         if (++b.runs >= this.#jitAfter && !b.wraps) b.jit = compileBlock(insns, this.ipMask, b);
         this.#exec(b, insns.length);
         if (b.wraps) this.#carry(b, ip0, hi0);
+        else if (this.ip === ip0 && (ctls & PROCB_IRQWIN) === 0) this.#again(b, hi0, gen, target);
       }
       this.#blk = null;
       if (this.newBlock !== 0) {
