@@ -224,16 +224,10 @@ export class CodeCache {
       this.#context(c);
       return this.#find(codePhys(c), c.ip);
     }
-    const ip = c.ip, hi = c.ipHi;
     const ctx = prev.sysEnd || c.brk || c.tlbX.gen !== this.#snap[0] ? this.#context(c) : this.#ctx;
-    if (prev.succIp === ip && prev.succHi === hi && prev.succCtx === ctx) {
-      const b = prev.succ!;
-      if (b.valid()) return b;
-    }
-    if (prev.succ2Ip === ip && prev.succ2Hi === hi && prev.succ2Ctx === ctx) {
-      const b = prev.succ2!;
-      if (b.valid()) return b;
-    }
+    const l = this.#follow(prev, ctx);
+    if (l !== null) return l;
+    const ip = c.ip, hi = c.ipHi;
     const b = this.#find(codePhys(c), ip);
     prev.succ2 = prev.succ;
     prev.succ2Ip = prev.succIp;
@@ -244,6 +238,28 @@ export class CodeCache {
     prev.succHi = hi;
     prev.succCtx = codePhysHeld() ? this.#context(c) : -1;
     return b;
+  }
+
+  /**
+   * The block `prev` links to for the current RIP, or null: the cheap part
+   * of `lookup`, for a caller that knows `prev` ran whole, did not end in a
+   * `sysEnd` instruction and did not set `brk`.
+   */
+  linked(prev: Block): Block | null {
+    return this.#c.tlbX.gen === this.#snap[0] ? this.#follow(prev, this.#ctx) : null;
+  }
+
+  #follow(prev: Block, ctx: number): Block | null {
+    const c = this.#c, ip = c.ip, hi = c.ipHi;
+    if (prev.succIp === ip && prev.succHi === hi && prev.succCtx === ctx) {
+      const b = prev.succ!;
+      if (b.valid()) return b;
+    }
+    if (prev.succ2Ip === ip && prev.succ2Hi === hi && prev.succ2Ctx === ctx) {
+      const b = prev.succ2!;
+      if (b.valid()) return b;
+    }
+    return null;
   }
 
   #find(phys: number, ip: number): Block {

@@ -411,12 +411,59 @@ export class Cpu extends CpuState implements GuestState {
     if (this.ip === ((ip0 + b.bytes) | 0) && this.ipHi === hi0) this.ipHi = (hi0 + 1) | 0;
   }
 
-  // Block `b` (not compiled) branched back to its own start: run it again at once while that
-  // is all a block boundary would do. Nothing that boundary checks can have changed unless an
-  // instruction set `brk` (TF, IF, blocking, code written), asked for blocking (`newBlock`),
-  // changed the code context (the block ends in a `sysEnd` instruction, or the fetch TLB
-  // changed) or the RIP's high half; interrupt-window exiting is off (the caller checks).
-  // Passes stop one short of the compile threshold so that `#step` compiles the block.
+  // Blocks from the current RIP: interrupt window, budget, lookup, execution; then the blocks
+  // linked after it (CodeCache.linked), while a block boundary has nothing else to do: whole
+  // blocks only, no single-stepping, blocking or interrupt-window exiting, and no instruction
+  // that set `brk` (TF, IF, blocking, code written) or ended in a `sysEnd` instruction. Returns
+  // -1 to go on. Kept apart from #loop so that it is optimized as an ordinary function, not on
+  // stack replacement.
+  #step(target: number): number {
+    const ctls = this.#ctls;
+    if (ctls & PROCB_IRQWIN && this.flags & IF && this.intrBlock === 0) {
+      vmexit(this, EXIT_IRQ_WINDOW, 0, 0);
+    }
+    const rem = target - this.retired;
+    if (rem <= 0) return RunStatus.BUDGET;
+    let b = this.#cache.lookup(this.#prev);
+    const tf = this.flags & TF;
+    if ((tf | (ctls & PROCB_MONTRAP) | this.intrBlock) !== 0 || b.insns.length > rem) {
+      return this.#part(b, ctls, tf ? 1 : rem);
+    }
+    for (;;) {
+      const insns = b.insns, ip0 = this.ip, hi0 = this.ipHi, gen = this.tlbX.gen;
+      this.#prev = b;
+      this.#blk = insns;
+      this.#blkIp = ip0;
+      const jit = b.jit;
+      if (jit !== null) {
+        const ran = jit(this, target - this.retired); // before reading `retired`: a self-loop adds to it
+        this.retired += ran;
+      } else {
+        if (++b.runs >= this.#jitAfter && !b.wraps) b.jit = compileBlock(insns, this.ipMask, b);
+        this.#exec(b, insns.length);
+        if (b.wraps) this.#carry(b, ip0, hi0);
+        else if (this.ip === ip0 && (ctls & PROCB_IRQWIN) === 0) this.#again(b, hi0, gen, target);
+      }
+      this.#blk = null;
+      if (this.newBlock !== 0) {
+        this.intrBlock = this.newBlock;
+        this.newBlock = 0;
+        return -1;
+      }
+      if (this.brk || b.sysEnd || ctls & PROCB_IRQWIN) return -1;
+      // A loop back to the block's own start needs no link (the code context is unchanged).
+      const nb = this.ip === ip0 && this.ipHi === hi0 && this.tlbX.gen === gen && b.valid()
+        ? b
+        : this.#cache.linked(b);
+      if (nb === null || nb.insns.length > target - this.retired) return -1;
+      b = nb;
+    }
+  }
+
+  // Block `b` (not compiled) branched back to its own start: run it again at once, in a loop
+  // tighter than #step's, while that is all a block boundary would do (see #step; the code
+  // context is unchanged when the fetch TLB is). Passes stop one short of the compile
+  // threshold so that #step compiles the block.
   #again(b: Block, hi0: number, gen: number, target: number): void {
     const n = b.insns.length, ip0 = this.ip;
     if (b.sysEnd) return;
@@ -430,41 +477,14 @@ export class Cpu extends CpuState implements GuestState {
     }
   }
 
-  // One block: interrupt window, budget, lookup, execution. Returns -1 to go on. Kept apart
-  // from #loop so that it is optimized as an ordinary function, not on stack replacement.
-  #step(target: number): number {
-    const ctls = this.#ctls;
-    if (ctls & PROCB_IRQWIN && this.flags & IF && this.intrBlock === 0) {
-      vmexit(this, EXIT_IRQ_WINDOW, 0, 0);
-    }
-    const rem = target - this.retired;
-    if (rem <= 0) return RunStatus.BUDGET;
-    const b = this.#cache.lookup(this.#prev);
+  // Part of block `b`, or one instruction of it (single-stepping, MTF, an interrupt shadow):
+  // `n` instructions at most.
+  #part(b: Block, ctls: number, n: number): number {
+    const insns = b.insns, ip0 = this.ip, hi0 = this.ipHi, tf = this.flags & TF;
     this.#prev = b;
-    const insns = b.insns, ip0 = this.ip, hi0 = this.ipHi, gen = this.tlbX.gen;
     this.#blk = insns;
     this.#blkIp = ip0;
-    // Single-stepping (TF, MTF) and interrupt shadows take one instruction at a time.
-    const tf = this.flags & TF;
-    if ((tf | (ctls & PROCB_MONTRAP) | this.intrBlock) === 0 && insns.length <= rem) {
-      const jit = b.jit;
-      if (jit !== null) {
-        const ran = jit(this, rem); // before reading `retired`: a self-loop adds to it
-        this.retired += ran;
-      } else {
-        if (++b.runs >= this.#jitAfter && !b.wraps) b.jit = compileBlock(insns, this.ipMask, b);
-        this.#exec(b, insns.length);
-        if (b.wraps) this.#carry(b, ip0, hi0);
-        else if (this.ip === ip0 && (ctls & PROCB_IRQWIN) === 0) this.#again(b, hi0, gen, target);
-      }
-      this.#blk = null;
-      if (this.newBlock !== 0) {
-        this.intrBlock = this.newBlock;
-        this.newBlock = 0;
-      }
-      return -1;
-    }
-    this.#exec(b, tf || ctls & PROCB_MONTRAP || this.intrBlock !== 0 ? 1 : rem);
+    this.#exec(b, ctls & PROCB_MONTRAP || this.intrBlock !== 0 ? 1 : n);
     if (b.wraps) this.#carry(b, ip0, hi0);
     this.#blk = null;
     this.intrBlock = this.newBlock;

@@ -220,3 +220,26 @@ Deno.test("64-bit RIP carries into bits 63:32 when code runs across 4 GiB", () =
     assertEquals(cpu.retired, 13);
   }
 });
+
+Deno.test("a block link is not followed after INVLPG: the new translation is used", () => {
+  // 1000: mov [0x13010], eax (PTE of linear page 2); invlpg [0x2000]; jmp 2000.
+  // 2000: add eax, 0x800; jmp 1000.  3000: mov eax, 2; hlt.
+  // The PTE is 0x2007, then 0x2807 (the same page: bit 11 is ignored), then 0x3007.
+  for (const jitAfter of [Infinity, 1]) {
+    const { cpu, map } = cpuWith(
+      "89 04 25 10 30 01 00 0f 01 3c 25 00 20 00 00 e9 ec 0f 00 00",
+      0x1000,
+      { pages: 32, jitAfter },
+    );
+    identity4(map, 0x10000, 32);
+    map.ram.bytes.set(hexBytes("05 00 08 00 00 e9 f6 ef ff ff"), 0x2000);
+    map.ram.bytes.set(hexBytes("b8 02 00 00 00 f4"), 0x3000);
+    enterLong(cpu, 0x10000);
+    cpu.setField(Field.RAX, 0x2007n);
+    assertEquals(cpu.run(100), RunStatus.EXIT, cpu.deadMessage);
+    assertEquals(
+      [num(cpu, Field.EXIT_REASON), num(cpu, Field.RIP), num(cpu, Field.RAX), cpu.retired],
+      [12, 0x2005, 2, 14],
+    );
+  }
+});
