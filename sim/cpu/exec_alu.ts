@@ -34,41 +34,19 @@ function _wl(w: number): number {
 
 /** Apply ALU operation `op` (ADD OR ADC SBB AND SUB XOR CMP) to a, b of width `w`; set lazy flags. */
 export function alu(c: CpuState, op: number, a: number, b: number, w: number): number {
-  const m = maskOf(w);
+  // One flag read (ADC, SBB) and no switch: small enough for V8 to inline into every handler.
+  const m = maskOf(w), cf = (op === 2 || op === 3) && getCF(c) !== 0 ? 1 : 0;
   b &= m;
   let r: number, k: number;
-  switch (op) {
-    case 0:
-      r = (a + b) & m;
-      k = K_ADD;
-      break;
-    case 1:
-      r = a | b;
-      k = K_LOGIC;
-      break;
-    case 2: {
-      const cf = getCF(c) ? 1 : 0;
-      r = (a + b + cf) & m;
-      k = cf ? K_ADC : K_ADD;
-      break;
-    }
-    case 3: {
-      const cf = getCF(c) ? 1 : 0;
-      r = (a - b - cf) & m;
-      k = cf ? K_SBB : K_SUB;
-      break;
-    }
-    case 4:
-      r = a & b;
-      k = K_LOGIC;
-      break;
-    case 6:
-      r = a ^ b;
-      k = K_LOGIC;
-      break;
-    default:
-      r = (a - b) & m;
-      k = K_SUB;
+  if (op === 0 || op === 2) {
+    r = (a + b + cf) & m;
+    k = cf ? K_ADC : K_ADD;
+  } else if (op === 3 || op === 5 || op === 7) {
+    r = (a - b - cf) & m;
+    k = cf ? K_SBB : K_SUB;
+  } else {
+    r = op === 1 ? a | b : op === 4 ? a & b : a ^ b;
+    k = K_LOGIC;
   }
   c.fa = a;
   c.fb = b;
@@ -92,32 +70,31 @@ export function alu64(
   bl: number,
   bh: number,
 ): number {
-  let rl: number, rh: number;
-  switch (op) {
-    case 0:
-    case 2: {
-      const cin = op === 2 && getCF(c) ? 1 : 0;
-      rl = (al + bl + cin) | 0;
-      const cout = cin ? (rl >>> 0) <= (al >>> 0) : (rl >>> 0) < (al >>> 0);
-      rh = (ah + bh + (cout ? 1 : 0)) | 0;
-      lazy64(c, cout ? K_ADC : K_ADD, ah, bh, rh, al, bl, rl);
-      break;
-    }
-    case 3:
-    case 5:
-    case 7: {
-      const bin = op === 3 && getCF(c) ? 1 : 0;
-      rl = (al - bl - bin) | 0;
-      const bout = bin ? (al >>> 0) <= (bl >>> 0) : (al >>> 0) < (bl >>> 0);
-      rh = (ah - bh - (bout ? 1 : 0)) | 0;
-      lazy64(c, bout ? K_SBB : K_SUB, ah, bh, rh, al, bl, rl);
-      break;
-    }
-    default:
-      rl = op === 1 ? al | bl : op === 4 ? al & bl : al ^ bl;
-      rh = op === 1 ? ah | bh : op === 4 ? ah & bh : ah ^ bh;
-      lazy64(c, K_LOGIC, 0, 0, rh, 0, 0, rl);
+  // One flag read for ADC and SBB and one lazy64 for the arithmetic: small enough for V8 to
+  // inline into a handler together with a memory read.
+  const cf = (op === 2 || op === 3) && getCF(c) !== 0 ? 1 : 0;
+  let rl: number, rh: number, k: number;
+  if (op === 0 || op === 2) {
+    rl = (al + bl + cf) | 0;
+    const cout = cf ? (rl >>> 0) <= (al >>> 0) : (rl >>> 0) < (al >>> 0);
+    rh = (ah + bh + (cout ? 1 : 0)) | 0;
+    k = cout ? K_ADC : K_ADD;
+  } else if (op === 3 || op === 5 || op === 7) {
+    rl = (al - bl - cf) | 0;
+    const bout = cf ? (al >>> 0) <= (bl >>> 0) : (al >>> 0) < (bl >>> 0);
+    rh = (ah - bh - (bout ? 1 : 0)) | 0;
+    k = bout ? K_SBB : K_SUB;
+  } else {
+    rl = op === 1 ? al | bl : op === 4 ? al & bl : al ^ bl;
+    rh = op === 1 ? ah | bh : op === 4 ? ah & bh : ah ^ bh;
+    k = K_LOGIC;
+    al =
+      ah =
+      bl =
+      bh =
+        0;
   }
+  lazy64(c, k, ah, bh, rh, al, bl, rl);
   _hi = rh;
   return rl;
 }
@@ -169,6 +146,27 @@ function _aluGEm(c: CpuState, i: Insn, w: number): void {
 function _aluAI(c: CpuState, i: Insn, w: number): void {
   const r = alu(c, i.sub, getReg(c, 0, w), i.imm, w);
   if (i.sub !== 7) setReg(c, 0, w, r);
+}
+
+// 32-bit forms writing register lane `d` (the high half cleared, as 32-bit results do).
+function _alu32(c: CpuState, op: number, d: number, b: number): void {
+  const r = alu(c, op, c.r32[d], b, 4);
+  if (op !== 7) {
+    c.r32[d] = r;
+    c.r32[d + 1] = 0;
+  }
+}
+
+// 32-bit INC and DEC of lane `x`.
+function _incDec32(c: CpuState, x: number, dec: boolean): void {
+  keepCF(c);
+  const a = c.r32[x], r = dec ? (a - 1) | 0 : (a + 1) | 0;
+  c.fa = a;
+  c.fb = 1;
+  c.fres = r;
+  c.fop = (dec ? K_DEC : K_INC) | 2;
+  c.r32[x] = r;
+  c.r32[x + 1] = 0;
 }
 
 // 64-bit register forms: lanes x (low) and x + 1 (high). Immediates are sign-extended.
@@ -390,7 +388,7 @@ export const ALU_HANDLERS: Record<string, Handler> = {
   aluEG8m: (c, i) => _aluEGm(c, i, 1),
   aluEG16r: (c, i) => _aluEGr(c, i, 2),
   aluEG16m: (c, i) => _aluEGm(c, i, 2),
-  aluEG32r: (c, i) => _aluEGr(c, i, 4),
+  aluEG32r: (c, i) => _alu32(c, i.sub, i.rmX, c.r32[i.regX]),
   aluEG32m: (c, i) => _aluEGm(c, i, 4),
   aluEG64r: (c, i) => _alu64RR(c, i.sub, i.rmX, i.regX),
   aluEG64m: (c, i) => _alu64M(c, i, c.r32[i.regX], c.r32[i.regX + 1]),
@@ -398,21 +396,21 @@ export const ALU_HANDLERS: Record<string, Handler> = {
   aluGE8m: (c, i) => _aluGEm(c, i, 1),
   aluGE16r: (c, i) => _aluGEr(c, i, 2),
   aluGE16m: (c, i) => _aluGEm(c, i, 2),
-  aluGE32r: (c, i) => _aluGEr(c, i, 4),
-  aluGE32m: (c, i) => _aluGEm(c, i, 4),
+  aluGE32r: (c, i) => _alu32(c, i.sub, i.regX, c.r32[i.rmX]),
+  aluGE32m: (c, i) => _alu32(c, i.sub, i.regX, readM(c, i, 4)),
   aluGE64r: (c, i) => _alu64RR(c, i.sub, i.regX, i.rmX),
   aluGE64m: _aluGE64m,
   aluEI8r: (c, i) => _aluEIr(c, i, 1),
   aluEI8m: (c, i) => _aluEIm(c, i, 1),
   aluEI16r: (c, i) => _aluEIr(c, i, 2),
   aluEI16m: (c, i) => _aluEIm(c, i, 2),
-  aluEI32r: (c, i) => _aluEIr(c, i, 4),
+  aluEI32r: (c, i) => _alu32(c, i.sub, i.rmX, i.imm),
   aluEI32m: (c, i) => _aluEIm(c, i, 4),
   aluEI64r: (c, i) => _alu64RI(c, i.sub, i.rmX, i.imm),
   aluEI64m: (c, i) => _alu64M(c, i, i.imm, i.imm >> 31),
   aluAI8: (c, i) => _aluAI(c, i, 1),
   aluAI16: (c, i) => _aluAI(c, i, 2),
-  aluAI32: (c, i) => _aluAI(c, i, 4),
+  aluAI32: (c, i) => _alu32(c, i.sub, 0, i.imm),
   aluAI64: (c, i) => _alu64RI(c, i.sub, 0, i.imm),
   testEG8r: (c, i) => _testEGr(c, i, 1),
   testEG8m: (c, i) => _testEGm(c, i, 1),
@@ -461,7 +459,7 @@ export const ALU_HANDLERS: Record<string, Handler> = {
   incE8m: (c, i) => _rmwM(c, i, 1, _inc),
   incE16r: (c, i) => _rmwR(c, i, 2, _inc),
   incE16m: (c, i) => _rmwM(c, i, 2, _inc),
-  incE32r: (c, i) => _rmwR(c, i, 4, _inc),
+  incE32r: (c, i) => _incDec32(c, i.rmX, false),
   incE32m: (c, i) => _rmwM(c, i, 4, _inc),
   incE64r: (c, i) => _rmw64R(c, i, _inc64),
   incE64m: (c, i) => _rmw64M(c, i, _inc64),
@@ -469,14 +467,14 @@ export const ALU_HANDLERS: Record<string, Handler> = {
   decE8m: (c, i) => _rmwM(c, i, 1, _dec),
   decE16r: (c, i) => _rmwR(c, i, 2, _dec),
   decE16m: (c, i) => _rmwM(c, i, 2, _dec),
-  decE32r: (c, i) => _rmwR(c, i, 4, _dec),
+  decE32r: (c, i) => _incDec32(c, i.rmX, true),
   decE32m: (c, i) => _rmwM(c, i, 4, _dec),
   decE64r: (c, i) => _rmw64R(c, i, _dec64),
   decE64m: (c, i) => _rmw64M(c, i, _dec64),
   incZ16: (c, i) => _incZ(c, i, 2),
   decZ16: (c, i) => _decZ(c, i, 2),
-  incZ32: (c, i) => _incZ(c, i, 4),
-  decZ32: (c, i) => _decZ(c, i, 4),
+  incZ32: (c, i) => _incDec32(c, i.regX, false),
+  decZ32: (c, i) => _incDec32(c, i.regX, true),
   flag: _flag,
   adx32r: (c, i) => _adx(c, i, c.r32[i.rmX], 0, 4),
   adx32m: (c, i) => _adx(c, i, readM(c, i, 4), 0, 4),
