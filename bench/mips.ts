@@ -4,7 +4,8 @@
  * and the end-to-end device session (device.ts), each timed by
  * benchmark.js (repeated samples, mean with relative margin of error).
  * `deno run -A bench/mips.ts` prints one row per case; `--quick` samples
- * less.
+ * less; `--only <text>` keeps the cases whose name contains the text (e.g.
+ * `--only "interpreter only"`).
  *
  * @module
  */
@@ -47,8 +48,10 @@ function _cases(): _Case[] {
 
 if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
+  const at = Deno.args.indexOf("--only");
+  const only = at >= 0 ? Deno.args[at + 1] ?? "" : "";
   const suite = new Benchmark.Suite();
-  const cases = _cases();
+  const cases = _cases().filter((c) => c.name.includes(only));
   for (const c of cases) {
     suite.add(c.name, c.fn, { minSamples: quick ? 5 : 20, maxTime: quick ? 1 : 4 });
   }

@@ -51,6 +51,8 @@ export class Block {
   readonly #gens1: Uint32Array;
   readonly #page1: number;
   readonly #gen1: number;
+  // Whether the bytes came from one page (the second check is the first again).
+  readonly #one: boolean;
   /**
    * Chaining: the block that ran after this one, with the RIP (low, high) and code context
    * (`CodeCache` stamp, -1 for none) it was found under. A conditional branch alternates
@@ -104,11 +106,13 @@ export class Block {
     this.#gens1 = rams[last].pageGen;
     this.#page1 = pages[last];
     this.#gen1 = this.#gens1[this.#page1];
+    this.#one = last === 0;
   }
 
   /** True while none of its pages was written since decoding. */
   valid(): boolean {
-    return this.#gens0[this.#page0] === this.#gen0 && this.#gens1[this.#page1] === this.#gen1;
+    return this.#gens0[this.#page0] === this.#gen0 &&
+      (this.#one || this.#gens1[this.#page1] === this.#gen1);
   }
 }
 
