@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { enterLong, identity4, setEntry } from "./_paging_testing.ts";
+import { enterReal } from "./_seg_testing.ts";
 import { cpuWith, hexBytes, num } from "./_testing.ts";
 import { type Cpu, PROCB_IRQWIN, PROCB_MONTRAP, RunStatus } from "./cpu.ts";
 import { Field } from "./fields.ts";
@@ -241,5 +242,21 @@ Deno.test("a block link is not followed after INVLPG: the new translation is use
       [num(cpu, Field.EXIT_REASON), num(cpu, Field.RIP), num(cpu, Field.RAX), cpu.retired],
       [12, 0x2005, 2, 14],
     );
+  }
+});
+
+Deno.test("links after a far JMP are checked against the new CS base (same offsets, two segments)", () => {
+  // Real mode. 0100:0000: inc ax; jmp far 0200:0000.  0200:0000: inc bx; cmp bx, 3; je 000b;
+  // jmp far 0100:0000; 000b: hlt.
+  for (const jitAfter of [Infinity, 1]) {
+    const { cpu, map } = cpuWith("40 ea 00 00 00 02", 0x1000, { jitAfter });
+    map.ram.bytes.set(hexBytes("43 83 fb 03 74 05 ea 00 00 00 01 f4"), 0x2000);
+    enterReal(cpu);
+    assertEquals(cpu.run(100), RunStatus.EXIT, cpu.deadMessage);
+    assertEquals(
+      [Field.EXIT_REASON, Field.CS_BASE, Field.RIP, Field.RAX, Field.RBX].map((f) => num(cpu, f)),
+      [12, 0x2000, 0xb, 3, 3],
+    );
+    assertEquals(cpu.retired, 17);
   }
 });
