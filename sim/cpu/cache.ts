@@ -34,6 +34,42 @@ const _NEAR: Uint8Array = (() => {
   return t;
 })();
 
+/**
+ * The forms the interpreter runs inline (cpu.ts `#exec`), in the order of their case numbers
+ * there (case = index + 1): 32-bit INC/DEC, ALU and Jcc/JMP, 64-bit ALU, INC/DEC and Jcc/JMP.
+ */
+export const INLINE_FORMS: readonly string[] = Object.freeze([
+  "decZ32",
+  "incZ32",
+  "decE32r",
+  "incE32r",
+  "aluEI32r",
+  "aluAI32",
+  "aluEG32r",
+  "aluGE32r",
+  "aluGE32m",
+  "jcc32",
+  "jmp32",
+  "aluEI64r",
+  "aluEG64r",
+  "aluGE64r",
+  "aluGE64m",
+  "decE64r",
+  "incE64r",
+  "jcc64",
+  "jmp64",
+]);
+
+// Interpreter case per handler index: 1 + position in INLINE_FORMS, 0 to call the handler.
+const _CASE: Uint8Array = (() => {
+  const t = new Uint8Array(HANDLER_NAMES.length);
+  INLINE_FORMS.forEach((n, k) => {
+    const h = HANDLER_NAMES.indexOf(n);
+    if (h >= 0) t[h] = k + 1;
+  });
+  return t;
+})();
+
 /** A decoded basic block. */
 export class Block {
   /** Guest-physical address of the first byte. */
@@ -42,6 +78,8 @@ export class Block {
   readonly mode: number;
   /** Instructions. */
   readonly insns: Insn[];
+  /** Interpreter case of each instruction (`INLINE_FORMS`), 0 to call its handler. */
+  readonly cases: Uint8Array;
   /** Total length in bytes. */
   readonly bytes: number;
   // The RAM page(s) the bytes came from and their generations at decode time.
@@ -98,6 +136,7 @@ export class Block {
     this.phys = phys;
     this.mode = mode;
     this.insns = insns;
+    this.cases = Uint8Array.from(insns, (i) => i.fn === HANDLERS[i.hid] ? _CASE[i.hid] : 0);
     this.bytes = bytes;
     const last = rams.length - 1;
     this.#gens0 = rams[0].pageGen;

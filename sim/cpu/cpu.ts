@@ -10,6 +10,7 @@
  * @module
  */
 
+import { HI, jump64, nextRip64, readM, readM64 } from "./access.ts";
 import type { PhysMap } from "./bus.ts";
 import { type Block, CodeCache } from "./cache.ts";
 import { deliverEvent, type EventSpec } from "./events.ts";
@@ -22,12 +23,25 @@ import {
   vmexit,
 } from "./exits.ts";
 import { Field, type GuestState } from "./fields.ts";
-import { getFlags } from "./flags.ts";
+import {
+  getCF,
+  getFlags,
+  K_ADC,
+  K_ADD,
+  K_DEC,
+  K_INC,
+  K_LOGIC,
+  K_SBB,
+  K_SUB,
+  keepCF,
+  testCC,
+  W64,
+} from "./flags.ts";
 import { compileBlock } from "./jit.ts";
 import { refreshMode } from "./mode.ts";
 import type { Insn } from "./insn.ts";
 import { IF, TF } from "./operands.ts";
-import { CpuState, dead, STOP, STOP_DEAD, STOP_EXC, STOP_EXIT } from "./state.ts";
+import { CpuState, CS, dead, raise, STOP, STOP_DEAD, STOP_EXC, STOP_EXIT } from "./state.ts";
 
 /** Why `run` returned. */
 export enum RunStatus {
@@ -365,20 +379,168 @@ export class Cpu extends CpuState implements GuestState {
     deliverEvent(this, e, false);
   }
 
-  // The hot loop: kept small and separate so it is optimized as a plain function. `retired`
-  // is counted per block; when an instruction stops the block, #settle counts what completed.
+  // The hot loop: kept separate so it is optimized as a plain function. `retired` is counted
+  // per block; when an instruction stops the block, #settle counts what completed.
+  //
+  // The forms of cache.ts's INLINE_FORMS run as inline code here (their handlers in
+  // exec_alu.ts, exec_control.ts and exec_near64.ts are the reference, and compute the same
+  // state: jit_test.ts and the native and corpus suites run both); every other instruction
+  // calls its handler through `i.fn`. That call site sees every handler, and in V8 such a call
+  // costs several times a `switch` case with the work inline; so does calling the same work as
+  // a function from a case.
   #exec(b: Block, n: number): void {
     this.brk = false;
-    const mask = this.ipMask, insns = b.insns;
+    const mask = this.ipMask, insns = b.insns, cases = b.cases, r = this.r32;
     let k = 0;
     while (k < n) {
-      const i = insns[k++];
+      const i = insns[k], form = cases[k++];
       this.next = (this.ip + i.len) & mask;
-      i.fn(this, i);
+      switch (form) {
+        case 0:
+          i.fn(this, i);
+          break;
+        case 1: // decZ32
+        case 2: // incZ32
+        case 3: // decE32r
+        case 4: { // incE32r
+          keepCF(this);
+          const x = form < 3 ? i.regX : i.rmX, a = r[x], v = form & 1 ? (a - 1) | 0 : (a + 1) | 0;
+          this.fa = a;
+          this.fb = 1;
+          this.fres = v;
+          this.fop = (form & 1 ? K_DEC : K_INC) | 2;
+          r[x] = v;
+          r[x + 1] = 0;
+          break;
+        }
+        case 5: // aluEI32r
+        case 6: // aluAI32
+        case 7: // aluEG32r
+        case 8: // aluGE32r
+        case 9: { // aluGE32m
+          const op = i.sub, d = form === 5 || form === 7 ? i.rmX : form === 6 ? 0 : i.regX;
+          const bv = form < 7
+            ? i.imm
+            : form === 7
+            ? r[i.regX]
+            : form === 8
+            ? r[i.rmX]
+            : readM(this, i, 4);
+          const a = r[d], cf = (op === 2 || op === 3) && getCF(this) !== 0 ? 1 : 0;
+          let v: number, kind: number;
+          if (op === 0 || op === 2) {
+            v = (a + bv + cf) | 0;
+            kind = cf ? K_ADC : K_ADD;
+          } else if (op === 3 || op === 5 || op === 7) {
+            v = (a - bv - cf) | 0;
+            kind = cf ? K_SBB : K_SUB;
+          } else {
+            v = op === 1 ? a | bv : op === 4 ? a & bv : a ^ bv;
+            kind = K_LOGIC;
+          }
+          this.fa = a;
+          this.fb = bv;
+          this.fres = v;
+          this.fop = kind | 2;
+          if (op !== 7) {
+            r[d] = v;
+            r[d + 1] = 0;
+          }
+          break;
+        }
+        case 10: // jcc32
+          if (testCC(this, i.sub)) this.#near32(i);
+          break;
+        case 11: // jmp32
+          this.#near32(i);
+          break;
+        case 12: // aluEI64r
+        case 13: // aluEG64r
+        case 14: // aluGE64r
+        case 15: { // aluGE64m
+          const op = i.sub, d = form === 14 || form === 15 ? i.regX : i.rmX;
+          let bl: number, bh: number;
+          if (form === 12) {
+            bl = i.imm;
+            bh = bl >> 31;
+          } else if (form === 13) {
+            bl = r[i.regX];
+            bh = r[i.regX + 1];
+          } else if (form === 14) {
+            bl = r[i.rmX];
+            bh = r[i.rmX + 1];
+          } else {
+            bl = readM64(this, i);
+            bh = HI[0];
+          }
+          const al = r[d], ah = r[d + 1], cf = (op === 2 || op === 3) && getCF(this) !== 0 ? 1 : 0;
+          let vl: number, vh: number, kind: number;
+          if (op === 0 || op === 2) {
+            vl = (al + bl + cf) | 0;
+            const co = cf ? vl >>> 0 <= al >>> 0 : vl >>> 0 < al >>> 0;
+            vh = (ah + bh + (co ? 1 : 0)) | 0;
+            kind = co ? K_ADC : K_ADD;
+          } else if (op === 3 || op === 5 || op === 7) {
+            vl = (al - bl - cf) | 0;
+            const bo = cf ? al >>> 0 <= bl >>> 0 : al >>> 0 < bl >>> 0;
+            vh = (ah - bh - (bo ? 1 : 0)) | 0;
+            kind = bo ? K_SBB : K_SUB;
+          } else {
+            vl = op === 1 ? al | bl : op === 4 ? al & bl : al ^ bl;
+            vh = op === 1 ? ah | bh : op === 4 ? ah & bh : ah ^ bh;
+            kind = K_LOGIC;
+          }
+          // As flags.ts's lazy64 records it (no operands for a logical operation).
+          const logic = kind === K_LOGIC;
+          this.fal = logic ? 0 : al;
+          this.fbl = logic ? 0 : bl;
+          this.frl = vl;
+          this.fa = logic ? 0 : ah;
+          this.fb = logic ? 0 : bh;
+          this.fres = vh;
+          this.fop = kind | W64;
+          if (op !== 7) {
+            r[d] = vl;
+            r[d + 1] = vh;
+          }
+          break;
+        }
+        case 16: // decE64r
+        case 17: { // incE64r
+          keepCF(this);
+          const x = i.rmX, lo = r[x], hi = r[x + 1], dec = form === 16;
+          const vl = dec ? (lo - 1) | 0 : (lo + 1) | 0;
+          const c = dec ? (lo === 0 ? 1 : 0) : vl === 0 ? 1 : 0,
+            vh = dec ? (hi - c) | 0 : (hi + c) | 0;
+          this.fal = lo;
+          this.fbl = 1;
+          this.frl = vl;
+          this.fa = hi;
+          this.fb = c;
+          this.fres = vh;
+          this.fop = (dec ? K_DEC : K_INC) | W64;
+          r[x] = vl;
+          r[x + 1] = vh;
+          break;
+        }
+        case 18: // jcc64
+          if (testCC(this, i.sub)) jump64(this, nextRip64(this, i, i.imm), HI[0]);
+          break;
+        case 19: // jmp64
+          jump64(this, nextRip64(this, i, i.imm), HI[0]);
+          break;
+      }
       this.ip = this.next;
       if (this.brk) break;
     }
     this.retired += k;
+  }
+
+  // A near branch by `i.imm` with a 32-bit operand size: #GP(0) beyond the CS limit.
+  #near32(i: Insn): void {
+    const t = (this.next + i.imm) | 0;
+    if (t >>> 0 > this.segLimit[CS]) raise(this, 13, 0);
+    this.next = t;
   }
 
   #loop(target: number): RunStatus {
