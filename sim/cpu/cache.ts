@@ -204,7 +204,7 @@ function _hexBytes(src: CodeSource, off: number, len: number, mask: number): str
   return out.join(" ");
 }
 
-/** The fault handlers a decode failure turns into. */
+/** What a decode failure (#UD, #GP) or an instruction without a handler (dead) turns into. */
 function _failure(status: number, bytes: string): (c: CpuState) => void {
   if (status === DEC_INVALID) return (c) => raise(c, 6);
   if (status === DEC_TOO_LONG) return (c) => raise(c, 13, 0);

@@ -138,9 +138,9 @@ Deno.test("interrupt window: exits as soon as IF = 1 and STI blocking is over", 
 });
 
 Deno.test("DEAD is sticky; unmodeled modes and activity states fail loudly", () => {
-  const { cpu } = cpuWith("0f 05");
+  const { cpu } = cpuWith("0f 34"); // SYSENTER: not executed
   assertEquals(cpu.run(10), RunStatus.DEAD);
-  assertEquals(cpu.deadMessage, "unimplemented instruction 0f 05 at 0x1000");
+  assertEquals(cpu.deadMessage, "unimplemented instruction 0f 34 at 0x1000");
   assertEquals(cpu.run(10), RunStatus.DEAD);
   const l = cpuWith("90").cpu;
   l.setField(Field.EFER, 0x500n);
@@ -164,20 +164,20 @@ Deno.test("DEAD is sticky; unmodeled modes and activity states fail loudly", () 
   ]);
 });
 
-Deno.test("unimplemented opcodes name the bytes decoded so far and the PC", () => {
+Deno.test("instructions decoded but not executed name their bytes and the PC", () => {
   const cases: [string, string][] = [
     ["c5 f8 77", "unimplemented instruction c5 f8 77 at 0x1000"],
-    ["66 0f 38 00 c1", "unimplemented instruction 66 0f 38 00 at 0x1000"],
-    ["d9 e8", "unimplemented instruction d9 at 0x1000"],
+    ["66 0f 38 00 c1", "unimplemented instruction 66 0f 38 00 c1 at 0x1000"],
+    ["d9 e8", "unimplemented instruction d9 e8 at 0x1000"],
   ];
   for (const [code, msg] of cases) {
     const { cpu } = cpuWith(code);
     assertEquals([cpu.run(5), cpu.deadMessage], [RunStatus.DEAD, msg]);
   }
-  const hi = cpuWith("90 0f 05", 0x2fff).cpu;
+  const hi = cpuWith("90 0f 34", 0x2fff).cpu;
   assertEquals([hi.run(5), hi.deadMessage], [
     RunStatus.DEAD,
-    "unimplemented instruction 0f 05 at 0x3000",
+    "unimplemented instruction 0f 34 at 0x3000",
   ]);
 });
 

@@ -241,7 +241,8 @@ function _frame(c: CpuState, e: EventSpec): void {
   if (!(dhi & 0x100)) wr32(c, d + 4, dhi | 0x100);
   implicitSupervisor(false);
   const sp0 = c.r32[8], sp1 = c.r32[9];
-  const retHi = c.ipHi;
+  // A trap's return address past the end of an instruction that crosses 4 GiB carries.
+  const retHi = (c.ipHi + ((e.retIp >>> 0) < (c.ip >>> 0) ? 1 : 0)) | 0;
   try {
     if (long) {
       // The stack is aligned to 16 bytes, then SS:RSP, RFLAGS, CS, RIP and the code go on it.

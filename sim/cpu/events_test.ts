@@ -361,3 +361,15 @@ Deno.test("a page fault while delivering a page fault makes #DF; CR2 holds the s
     [0x80000b08, 0, 0x8ff8, 0x9008],
   );
 });
+
+Deno.test("IA-32e mode: INT n ending across 4 GiB pushes a return RIP that carried into bit 32", () => {
+  // Linear page 0xfffff000 is guest-physical 0x2000; INT 20h fills its last two bytes.
+  const { cpu, map } = _lm("90", [[0x20, 0x3000n, 0x8e]]);
+  setEntry(map, _ROOT + 0x1000 + 3 * 8, 0x14007);
+  setEntry(map, 0x14000 + 511 * 8, 0x15007);
+  setEntry(map, 0x15000 + 511 * 8, 0x2007);
+  map.ram.bytes.set(hexBytes("cd 20"), 0x2ffe);
+  cpu.setField(Field.RIP, 0xfffffffen);
+  assertEquals(cpu.run(10), RunStatus.EXIT, cpu.deadMessage);
+  assertEquals(_stack64(cpu, map, 2), [0x1_0000_0000n, 8n]);
+});
