@@ -170,7 +170,7 @@ export function writeM(c: CpuState, i: Insn, w: number, v: number): void {
 export function readM64(c: CpuState, i: Insn): number {
   // The common case first, in one piece: [base + disp] in 64-bit mode without FS/GS, below
   // 4 GiB (so canonical), on a read-TLB hit inside one page.
-  if (i.index === ZERO_LANE && i.mode === 64 && i.asz === 8 && !i.ripRel && i.seg < FS) {
+  if (i.flat64) {
     const r = c.r32, b = i.base, d = i.disp, bl = r[b], lo = (bl + d) | 0;
     const hi = (r[b + 1] + (d >> 31) + ((lo >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
     const t = c.tlbR, k = (lo >>> 12) & _TMASK;

@@ -26,6 +26,7 @@ import { Field, type GuestState } from "./fields.ts";
 import {
   getCF,
   getFlags,
+  getZF,
   K_ADC,
   K_ADD,
   K_DEC,
@@ -448,9 +449,13 @@ export class Cpu extends CpuState implements GuestState {
           }
           break;
         }
-        case 10: // jcc32
-          if (testCC(this, i.sub)) this.#near32(i);
+        case 10: { // jcc32 (JE/JNE, which end most loops, test ZF alone; inline, as case 18)
+          const cc = i.sub;
+          if (cc >> 1 === 2 ? (getZF(this) !== 0) !== ((cc & 1) !== 0) : testCC(this, cc)) {
+            this.#near32(i);
+          }
           break;
+        }
         case 11: // jmp32
           this.#near32(i);
           break;
@@ -523,11 +528,15 @@ export class Cpu extends CpuState implements GuestState {
           r[x + 1] = vh;
           break;
         }
-        case 18: // jcc64
-          if (testCC(this, i.sub)) jump64(this, nextRip64(this, i, i.imm), HI[0]);
+        case 18: { // jcc64
+          const cc = i.sub;
+          if (cc >> 1 === 2 ? (getZF(this) !== 0) !== ((cc & 1) !== 0) : testCC(this, cc)) {
+            this.#near64(i);
+          }
           break;
+        }
         case 19: // jmp64
-          jump64(this, nextRip64(this, i, i.imm), HI[0]);
+          this.#near64(i);
           break;
       }
       this.ip = this.next;
@@ -541,6 +550,15 @@ export class Cpu extends CpuState implements GuestState {
     const t = (this.next + i.imm) | 0;
     if (t >>> 0 > this.segLimit[CS]) raise(this, 13, 0);
     this.next = t;
+  }
+
+  // A near branch by `i.imm` in 64-bit mode: a target in the same 4 GiB as the branch keeps
+  // RIP's high half, and so its canonical form (nextRip64 without a carry); others go through
+  // jump64.
+  #near64(i: Insn): void {
+    const s = (this.ip >>> 0) + i.len + i.imm;
+    if (s >= 0 && s < 4294967296) this.next = s | 0;
+    else jump64(this, nextRip64(this, i, i.imm), HI[0]);
   }
 
   #loop(target: number): RunStatus {

@@ -31,7 +31,7 @@ import {
   P_REPNE,
 } from "./insn.ts";
 import { Attr, Opk } from "./operands.ts";
-import { DS, SS, ZERO_LANE } from "./state.ts";
+import { DS, FS, SS, ZERO_LANE } from "./state.ts";
 import { isVex, vexPrefix, vexRowOk, vexSlot } from "./vex.ts";
 
 /** Where instruction bytes come from: `byteAt` returns 0-255, or -1 when the byte cannot be fetched. */
@@ -122,6 +122,7 @@ function _reset(i: Insn, mode: number): void {
   i.disp = 0;
   i.seg = DS;
   i.ripRel = false;
+  i.flat64 = false;
   i.vvvv = 0;
   i.vl = 0;
   i.vsib = 0;
@@ -513,6 +514,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     if (_status !== DEC_OK) return _finish(i, _status);
   }
   i.osz = osz;
+  i.flat64 = modrm >= 0 && modrm < 0xc0 && i.asz === 8 && i.index === ZERO_LANE && !i.ripRel &&
+    i.seg < FS && i.vsib === 0;
   if (map >= 4 && (vexBad || !vexRowOk(row))) return _finish(i, DEC_INVALID);
   // A gather's destination, mask (vvvv) and index must be three different registers.
   if (i.vsib !== 0 && (i.reg === i.vvvv || i.reg * 2 === i.index || i.vvvv * 2 === i.index)) {

@@ -85,6 +85,11 @@ export class Insn {
   seg = DS;
   /** RIP-relative memory operand (64-bit mode). */
   ripRel = false;
+  /**
+   * The memory operand is a plain [base + disp] of 64-bit code with 64-bit addressing, not
+   * RIP-relative, in a flat segment (not FS or GS): readM64's fast case.
+   */
+  flat64 = false;
   /** VEX.vvvv register number (VEX-encoded rows only; 0 otherwise). */
   vvvv = 0;
   /** VEX.L: 0 for 128-bit vectors, 1 for 256 (0 without VEX). */
