@@ -194,6 +194,12 @@ function _memory(i: Insn, mod: number, rm: number): void {
   else i.seg = defSS ? SS : DS;
 }
 
+// Address size in bytes in `mode` with prefix bits `pfx` (67h toggles it).
+function _addressSize(mode: number, pfx: number): number {
+  if (mode === 64) return pfx & P_ASIZE ? 4 : 8;
+  return (mode === 32) !== ((pfx & P_ASIZE) !== 0) ? 4 : 2;
+}
+
 // EVEX opcodes of map 1 (0F) with an immediate byte; every map 3 (0F3A) opcode has one.
 const _EVEX_IMM1 = [0x70, 0x71, 0x72, 0x73, 0xc2, 0xc4, 0xc5, 0xc6];
 
@@ -209,8 +215,7 @@ function _evex(i: Insn): number {
   const op = _byte();
   const modrm = _byte();
   if (modrm < 0) return _status;
-  const big = i.mode !== 16;
-  i.asz = i.mode === 64 ? (i.pfx & P_ASIZE ? 4 : 8) : big !== ((i.pfx & P_ASIZE) !== 0) ? 4 : 2;
+  i.asz = _addressSize(i.mode, i.pfx);
   if (modrm < 0xc0) _memory(i, modrm >> 6, modrm & 7);
   const map = p0 & 7;
   if (map === 3 || (map === 1 && _EVEX_IMM1.includes(op))) _imm(1);
@@ -220,8 +225,10 @@ function _evex(i: Insn): number {
 
 /**
  * Decode one instruction from `src` at `offset` in `mode` (16, 32 or 64)
- * into `insn`. Returns DEC_OK, DEC_INVALID (#UD: no row of the tables,
- * which hold every encoding the modeled CPU has), DEC_TOO_LONG or DEC_FETCH; `insn.len` is the count of bytes consumed either way.
+ * into `insn`. Returns DEC_OK, DEC_INVALID (#UD; among others every
+ * encoding with no row, as the tables hold all the modeled CPU has),
+ * DEC_TOO_LONG or DEC_FETCH; `insn.len` is the count of bytes consumed
+ * either way.
  */
 export function decode(src: CodeSource, offset: number, mode: number, insn: Insn): number {
   _src = src;
@@ -318,12 +325,8 @@ export function decode(src: CodeSource, offset: number, mode: number, insn: Insn
     if (rex & 8 || attr & Attr.F64) osz = 8;
     else if (i.pfx & P_OSIZE) osz = 2;
     else osz = attr & Attr.D64 ? 8 : 4;
-    i.asz = i.pfx & P_ASIZE ? 4 : 8;
-  } else {
-    const big = mode === 32;
-    osz = big !== ((i.pfx & P_OSIZE) !== 0) ? 4 : 2;
-    i.asz = big !== ((i.pfx & P_ASIZE) !== 0) ? 4 : 2;
-  }
+  } else osz = (mode === 32) !== ((i.pfx & P_OSIZE) !== 0) ? 4 : 2;
+  i.asz = _addressSize(mode, i.pfx);
   if (attr & Attr.MODRM && modrm < 0) {
     i.posModrm = _pos - _start;
     modrm = _byte();
