@@ -202,9 +202,8 @@ function _arith(): OpDef[] {
 /**
  * Data movement, strings, stack, flag transfer, far control transfer and
  * miscellaneous rows (exec_move, exec_string, exec_stack, exec_control,
- * exec_misc). Unprefixed rows of an opcode that other rows give a
- * mandatory prefix must come first, so these precede the main list;
- * `_generalPrefixed` holds the prefixed ones, after it.
+ * exec_misc); `_generalPrefixed` holds those with a mandatory prefix
+ * (OPDEFS puts them after every unprefixed row).
  */
 function _general(): OpDef[] {
   const I64 = Attr.I64, D64 = Attr.D64, LOCK = Attr.LOCK, NP = Attr.NP, W = Attr.WIDE;
@@ -339,7 +338,7 @@ function _regs(base: number): string[] {
   return [0, 1, 2, 3, 4, 5, 6, 7].map((r) => hexByte(base + r));
 }
 
-/** The rows of `_general` with a mandatory prefix, placed after every unprefixed row. */
+/** The rows of `_general` with a mandatory prefix. */
 function _generalPrefixed(): OpDef[] {
   const W = Attr.WIDE;
   // With 66 their mandatory prefix is taken; F2/F3 still make them invalid.
