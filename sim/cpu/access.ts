@@ -35,7 +35,7 @@
 import type { Insn } from "./insn.ts";
 import { HI, lin64, linR, linW, rd16, rd32, rd64, rd8, rdN, wr64, wrN } from "./mem.ts";
 import { canonical } from "./paging.ts";
-import { type CpuState, FS, raise, SS, TLB_SIZE, ZERO_LANE } from "./state.ts";
+import { type CpuState, raise, SS, TLB_SIZE, ZERO_LANE } from "./state.ts";
 
 export { HI };
 
