@@ -34,7 +34,7 @@ import { rd16, rd32, rd64, wr16, wr32, wr64 } from "./mem.ts";
 import { writeCr } from "./mode.ts";
 import { VM, ZF } from "./operands.ts";
 import { canonical } from "./paging.ts";
-import { DESC, descBase, descLimit, readDescriptor } from "./segload.ts";
+import { cacheSegment, DESC, descLimit, readDescriptor } from "./segload.ts";
 import { type CpuState, dead, GS, LDTR, raise, TR } from "./state.ts";
 
 const _UNUSABLE = 0x10000;
@@ -163,19 +163,17 @@ function _lldt(c: CpuState, i: Insn, mem: boolean): void {
     if (!canonical(DESC[2]) || (DESC[3] >> 8) & 0x1f) raise(c, 13, err);
     baseHi = DESC[2];
   }
-  const s = ltr ? TR : LDTR;
-  if (ltr) wr32(c, lin + 4, hi | 0x200);
-  c.segSel[s] = sel;
-  c.segBase[s] = descBase();
-  c.segBaseHi[s] = baseHi;
-  c.segLimit[s] = descLimit();
-  c.segAr[s] = ((hi >> 8) & 0xf0ff) | (ltr ? 2 : 0);
+  cacheSegment(c, ltr ? TR : LDTR, sel, baseHi);
+  if (ltr) {
+    wr32(c, lin + 4, hi | 0x200);
+    c.segAr[TR] |= 2; // busy
+  }
 }
 
 /**
  * The descriptor `sel` names if LAR, LSL, VERR or VERW may look at it from
  * this privilege (null, outside its table, or too privileged: false);
- * `_D` then holds it.
+ * DESC then holds it.
  */
 function _visible(c: CpuState, sel: number): boolean {
   if ((sel & 0xfffc) === 0 || readDescriptor(c, sel, 8) < 0) return false;

@@ -72,8 +72,8 @@ export function readDescriptor(c: CpuState, sel: number, size = 8): number {
   return lin;
 }
 
-/** Base bits 31:0 of the descriptor read last. */
-export function descBase(): number {
+// Base bits 31:0 of the descriptor read last.
+function _descBase(): number {
   const lo = DESC[0], hi = DESC[1];
   return ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) | 0;
 }
@@ -92,11 +92,11 @@ function _touch(c: CpuState, lin: number): void {
   }
 }
 
-// Fill segment register `s`'s cache from DESC.
-function _cache(c: CpuState, s: number, sel: number): void {
+/** Fill register `s`'s selector and cache from DESC (`baseHi`: base bits 63:32, IA-32e system descriptors). */
+export function cacheSegment(c: CpuState, s: number, sel: number, baseHi = 0): void {
   c.segSel[s] = sel;
-  c.segBase[s] = descBase();
-  c.segBaseHi[s] = 0;
+  c.segBase[s] = _descBase();
+  c.segBaseHi[s] = baseHi;
   c.segLimit[s] = descLimit();
   c.segAr[s] = (DESC[1] >> 8) & 0xf0ff;
 }
@@ -152,7 +152,7 @@ export function loadSeg(c: CpuState, s: number, sel: number): void {
     if (!(hi & _P)) raise(c, 11, err);
   }
   _touch(c, lin);
-  _cache(c, s, sel);
+  cacheSegment(c, s, sel);
   _refresh(c);
 }
 
@@ -196,7 +196,7 @@ export function descIs64(c: CpuState): boolean {
 /** Load CS from `sel` and the descriptor `checkCode` read (at `lin`); RPL becomes CPL. */
 export function loadCode(c: CpuState, sel: number, lin: number): void {
   _touch(c, lin);
-  _cache(c, CS, (sel & 0xfffc) | c.cpl);
+  cacheSegment(c, CS, (sel & 0xfffc) | c.cpl);
   _refresh(c);
   c.brk = true;
 }
